@@ -1,0 +1,3 @@
+"""vmcbench collector: measures processes, containers and VMs on a real host."""
+
+__version__ = "0.1.0"

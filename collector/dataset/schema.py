@@ -1,0 +1,132 @@
+"""The sample table's columns and the rules a valid dataset obeys.
+
+This is the contract between collector and reportgen: one row per raw sample,
+long format. `docs/dataset-format.md` documents each column; keep the two in
+step. The schema version lives here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+SCHEMA_VERSION = 1
+"""Current schema version, written to the manifest and to the Parquet metadata."""
+
+PARQUET_META_KEY = b"vmcbench.schema_version"
+SAMPLES_FILE = "samples.parquet"
+MANIFEST_FILE = "manifest.json"
+
+PLATFORMS = ("process", "container", "vm")
+ACCELERATORS = ("none", "kvm", "tcg")
+DURATION_UNITS = ("s",)
+NON_NEGATIVE_UNITS = ("s", "bytes", "count", "MiB")
+
+TS = pa.timestamp("us", tz="UTC")
+
+SAMPLE_SCHEMA = pa.schema(
+    [
+        pa.field("sample_id", pa.int64(), nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("suite", pa.string(), nullable=False),
+        pa.field("chart_id", pa.string(), nullable=False),
+        pa.field("platform", pa.string(), nullable=False),
+        pa.field("workload", pa.string(), nullable=False),
+        pa.field("metric", pa.string(), nullable=False),
+        pa.field("unit", pa.string(), nullable=False),
+        pa.field("value", pa.float64(), nullable=True),
+        pa.field("repetition", pa.int32(), nullable=False),
+        pa.field("warmup", pa.bool_(), nullable=False),
+        pa.field("instance", pa.int32(), nullable=False),
+        pa.field("phase", pa.string(), nullable=True),
+        pa.field("accelerator", pa.string(), nullable=False),
+        pa.field("host_id", pa.string(), nullable=False),
+        pa.field("ok", pa.bool_(), nullable=False),
+        pa.field("error", pa.string(), nullable=True),
+        pa.field("detail", pa.string(), nullable=True),
+        pa.field("started_at", TS, nullable=False),
+        pa.field("recorded_at", TS, nullable=False),
+    ]
+)
+COLUMNS = tuple(SAMPLE_SCHEMA.names)
+
+
+class DatasetError(Exception):
+    """A dataset cannot be read or written; the message is one line for the user."""
+
+
+class SchemaTooNew(DatasetError):
+    """The dataset was written by a newer collector than this one understands."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a table is invalid, in words a user can act on."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def conform(table: pa.Table) -> pa.Table:
+    """Reorder and cast `table` to SAMPLE_SCHEMA, or raise DatasetError naming the gap."""
+    missing = [c for c in COLUMNS if c not in table.column_names]
+    if missing:
+        raise DatasetError(f"missing column(s): {', '.join(missing)}")
+    try:
+        return table.select(list(COLUMNS)).cast(SAMPLE_SCHEMA)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as exc:
+        raise DatasetError(f"column types do not match schema v{SCHEMA_VERSION}: {str(exc).splitlines()[0]}") from None
+
+
+def problems(table: pa.Table) -> list[Problem]:
+    """Check the rules a cast alone cannot: allowed values, finite numbers, no negative durations."""
+    found: list[Problem] = []
+    for column in COLUMNS:
+        if not SAMPLE_SCHEMA.field(column).nullable and table.column(column).null_count:
+            found.append(Problem(f"column {column!r} has {table.column(column).null_count} empty value(s)"))
+    if found:
+        return found
+
+    def bad_values(column: str, allowed: tuple[str, ...]) -> None:
+        values = set(pc.unique(table.column(column)).to_pylist()) - set(allowed)
+        if values:
+            found.append(Problem(f"column {column!r} has unknown value(s): {', '.join(sorted(map(str, values)))}"))
+
+    bad_values("platform", PLATFORMS)
+    bad_values("accelerator", ACCELERATORS)
+
+    ids = table.column("sample_id")
+    if len(pc.unique(ids)) != len(ids):
+        found.append(Problem("sample_id is not unique"))
+
+    ok = table.column("ok")
+    value = table.column("value")
+    ok_values = pc.filter(value, ok)
+    if ok_values.null_count:
+        found.append(Problem(f"{ok_values.null_count} sample(s) with ok=true have no value"))
+    finite = pc.is_finite(pc.fill_null(ok_values, 0.0))
+    non_finite = len(ok_values) - pc.sum(finite).as_py() if len(ok_values) else 0
+    if non_finite:
+        found.append(Problem(f"{non_finite} sample(s) with ok=true have a NaN or infinite value"))
+    failed_errors = pc.filter(table.column("error"), pc.invert(ok))
+    if failed_errors.null_count or (len(failed_errors) and pc.any(pc.equal(failed_errors, "")).as_py()):
+        found.append(Problem("a sample with ok=false has no error text"))
+
+    units = table.column("unit")
+    for unit in NON_NEGATIVE_UNITS:
+        mask = pc.and_(pc.equal(units, unit), pc.less(pc.fill_null(value, 0.0), 0.0))
+        count = pc.sum(pc.cast(mask, pa.int64())).as_py() or 0
+        if count:
+            kind = "duration" if unit in DURATION_UNITS else f"{unit} value"
+            found.append(Problem(f"{count} negative {kind}(s) in column 'value'"))
+    return found
+
+
+def is_finite_number(x: float | None) -> bool:
+    """True for a real, finite float; used when building rows one at a time."""
+    return x is not None and not math.isnan(x) and not math.isinf(x)
