@@ -199,7 +199,7 @@ def read_dataset(where: str | os.PathLike[str], *, verify_checksums: bool = True
         raise DatasetError(f"{samples_loc}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
     meta = pf.schema_arrow.metadata or {}
     file_version = meta.get(PARQUET_META_KEY)
-    if file_version is None or int(file_version) != schema_version:
+    if file_version is None or not file_version.isdigit() or int(file_version) != schema_version:
         raise DatasetError(
             f"{samples_loc}: Parquet schema version {file_version!r} differs from the manifest's v{schema_version}"
         )
@@ -252,8 +252,15 @@ def _claim_version(dataset_root: Location, requested: str | None = None) -> tupl
             raise DatasetError(f"{requested!r} is not a version name (v1, v2, ...)")
         loc = dataset_root.child(requested)
         refuse_rewrite(loc)
+        exists_error = DatasetError(f"{loc}: folder exists (an unfinished write?); versions never change")
+        if loc.is_local:
+            try:
+                os.mkdir(loc.path)  # atomic: of two writers naming the same version, one loses
+            except FileExistsError:
+                raise exists_error from None
+            return requested, loc
         if loc.exists():
-            raise DatasetError(f"{loc}: folder exists (an unfinished write?); versions never change")
+            raise exists_error
         loc.fs.create_dir(loc.path)
         return requested, loc
     n = max(_all_version_numbers(dataset_root), default=0) + 1

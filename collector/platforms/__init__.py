@@ -1,0 +1,27 @@
+"""The platform registry: process, container, vm."""
+
+from __future__ import annotations
+
+from ..context import RunContext
+from .base import Instance, Platform, PlatformUnavailable, StartFailed
+from .container import ContainerPlatform
+from .process import ProcessPlatform
+from .vm import VmPlatform
+
+PLATFORMS: dict[str, type[Platform]] = {
+    ProcessPlatform.name: ProcessPlatform,
+    ContainerPlatform.name: ContainerPlatform,
+    VmPlatform.name: VmPlatform,
+}
+
+
+def open_platform(name: str, ctx: RunContext) -> Platform:
+    """Instantiate a platform by name; PlatformUnavailable if this host lacks its engine."""
+    try:
+        cls = PLATFORMS[name]
+    except KeyError:
+        raise ValueError(f"unknown platform {name!r}; known: {', '.join(PLATFORMS)}") from None
+    return cls(ctx)
+
+
+__all__ = ["PLATFORMS", "Instance", "Platform", "PlatformUnavailable", "StartFailed", "open_platform"]

@@ -1,0 +1,147 @@
+"""Containers through the Docker Engine API (any Docker-compatible socket, so Podman too).
+
+The image is built locally FROM scratch holding the workload's static binary:
+no registry. Containers get `network_mode="none"` and carry the run's labels.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tarfile
+import time
+from typing import Any
+
+from ..context import LABEL_MANAGED
+from ..linewatch import LineWatch
+from ..workloads import Workload
+from .base import Instance, Platform, PlatformUnavailable, StartFailed
+from .process import file_sha256
+
+IMAGE_REPO = "vmcbench/workload"
+START_DOCKER_HINT = "start one with `dockerd --bridge=none --iptables=false &` (or set DOCKER_HOST to a Docker-compatible socket)"
+
+
+def docker_client(timeout: int = 30):  # type: ignore[no-untyped-def]
+    """A client for DOCKER_HOST (default socket), or PlatformUnavailable in one line."""
+    try:
+        import docker
+        from docker.errors import DockerException
+    except ImportError as exc:  # pragma: no cover - dependency of the package
+        raise PlatformUnavailable(f"the docker Python package is missing ({exc}); pip install docker") from None
+    where = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+    try:
+        client = docker.from_env(timeout=timeout)
+        client.ping()
+        return client
+    except DockerException as exc:
+        reason = str(exc).split(":")[0] if str(exc) else type(exc).__name__
+        raise PlatformUnavailable(f"no Docker Engine answers at {where} ({reason}); {START_DOCKER_HINT}") from None
+
+
+def scratch_context(workload: Workload, labels: dict[str, str]) -> tuple[bytes, str]:
+    """A build context (tar) for `FROM scratch` + the binary, and the recipe's digest.
+
+    Deterministic: fixed mtimes and owners, so the same binary gives the same tag.
+    """
+    binary_sha = file_sha256(workload.binary)
+    label_lines = "".join(f'LABEL "{k}"="{v}"\n' for k, v in sorted(labels.items()))
+    dockerfile = f"FROM scratch\nCOPY busybox /bin/busybox\n{label_lines}CMD {list(workload.argv)!r}\n".replace("'", '"')
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name, data, mode in (
+            ("Dockerfile", dockerfile.encode(), 0o644),
+            ("busybox", workload.binary.read_bytes(), 0o755),
+        ):
+            info = tarfile.TarInfo(name)
+            info.size, info.mode, info.mtime = len(data), mode, 0
+            tar.addfile(info, io.BytesIO(data))
+    import hashlib
+
+    recipe = hashlib.sha256((dockerfile + binary_sha).encode()).hexdigest()
+    return buf.getvalue(), recipe
+
+
+class ContainerPlatform(Platform):
+    name = "container"
+    phases = ("created", "started", "ready")
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self.client = docker_client()
+        self.image_ref: str | None = None
+
+    def engine_version(self) -> str:
+        return str(self.client.version().get("Version", "unknown"))
+
+    def prepare(self, workload: Workload) -> dict[str, Any]:
+        context, recipe = scratch_context(workload, {LABEL_MANAGED: "1", "vmcbench.recipe": ""})
+        tag = f"{IMAGE_REPO}:{workload.name}-{recipe[:12]}"
+        from docker.errors import ImageNotFound
+
+        try:
+            image = self.client.images.get(tag)
+        except ImageNotFound:
+            image, _ = self.client.images.build(
+                fileobj=io.BytesIO(context), custom_context=True, tag=tag, rm=True, forcerm=True, network_mode="none",
+                labels={LABEL_MANAGED: "1", "vmcbench.recipe": recipe},
+            )
+        self.image_ref = tag
+        return {"image": tag, "image_id": image.id, "recipe_sha256": recipe, "engine_version": self.engine_version()}
+
+    def start(self, workload: Workload, index: int) -> Instance:
+        assert self.image_ref, "prepare() first"
+        t0 = time.monotonic()
+        container = self.client.containers.create(
+            self.image_ref,
+            command=list(workload.argv),
+            network_mode="none",
+            labels=self.ctx.labels,
+            name=f"vmcbench-{self.ctx.run_id}-{index}-{int(t0 * 1000) % 100000}",
+        )
+        inst = Instance(self.name, index, {"container": container}, t0)
+        inst.mark("created")
+        try:
+            stream = container.attach(stdout=True, stderr=True, stream=True, logs=True)
+            watch = LineWatch(stream)
+            container.start()
+            inst.mark("started")
+            ready = watch.wait_for(workload.ready_marker, t0 + self.ctx.timeout)
+        except Exception as exc:
+            self.stop(inst)
+            raise StartFailed(f"container failed: {str(exc).splitlines()[0]}", inst.phases) from None
+        if ready is None:
+            self.stop(inst)
+            raise StartFailed(f"container not ready within {self.ctx.timeout:g} s: {watch.tail() or 'no output'}", inst.phases)
+        inst.mark("ready", ready)
+        return inst
+
+    def stop(self, instance: Instance) -> None:
+        from docker.errors import APIError, NotFound
+
+        try:
+            instance.handle["container"].remove(force=True)
+        except NotFound:
+            pass
+        except APIError as exc:
+            if "already in progress" not in str(exc):
+                raise
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def remove_labelled(run_id: str | None = None, images: bool = True) -> list[str]:
+    """Remove containers (and, with `images`, images) carrying our label; for cleanup."""
+    client = docker_client()
+    removed = []
+    flt = {"label": [f"{LABEL_MANAGED}=1"] + ([f"vmcbench.run={run_id}"] if run_id else [])}
+    for c in client.containers.list(all=True, filters=flt):
+        c.remove(force=True)
+        removed.append(f"container {c.name}")
+    if images:
+        for img in client.images.list(filters={"label": f"{LABEL_MANAGED}=1"}):
+            client.images.remove(img.id, force=True)
+            removed.append(f"image {', '.join(img.tags) or img.short_id}")
+    client.close()
+    return removed

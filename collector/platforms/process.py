@@ -1,0 +1,66 @@
+"""The physical-server baseline: the workload binary run directly on the host."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import time
+from typing import Any
+
+from .. import pidfiles
+from ..linewatch import LineWatch, pipe_chunks
+from ..workloads import Workload
+from .base import Instance, Platform, StartFailed
+
+
+def file_sha256(path: os.PathLike[str] | str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class ProcessPlatform(Platform):
+    name = "process"
+    phases = ("spawned", "ready")
+
+    def prepare(self, workload: Workload) -> dict[str, Any]:
+        return {"binary": str(workload.binary), "binary_sha256": file_sha256(workload.binary)}
+
+    def start(self, workload: Workload, index: int) -> Instance:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(
+            workload.host_argv(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={"PATH": "/usr/bin:/bin", "VMCBENCH_RUN": self.ctx.run_id},
+        )
+        inst = Instance(self.name, index, {"proc": proc}, t0)
+        inst.mark("spawned")
+        watch = LineWatch(pipe_chunks(proc.stdout))
+        inst.handle["pidfile"] = pidfiles.record(self.ctx.run_id, f"process-{index}", proc.pid)
+        ready = watch.wait_for(workload.ready_marker, t0 + self.ctx.timeout)
+        if ready is None:
+            self.stop(inst)
+            raise StartFailed(f"process not ready within {self.ctx.timeout:g} s: {watch.tail() or 'no output'}", inst.phases)
+        inst.mark("ready", ready)
+        return inst
+
+    def stop(self, instance: Instance) -> None:
+        proc: subprocess.Popen[bytes] = instance.handle["proc"]
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+        pidfile = instance.handle.get("pidfile")
+        if pidfile:
+            pidfiles.forget(pidfile)

@@ -1,0 +1,200 @@
+"""Virtual machines: QEMU booting Debian's cloud kernel and an initramfs holding the workload.
+
+No network (`-nic none`); the serial console is the only channel out, and
+carries the phase markers. The accelerator is KVM when it really works,
+else TCG (software emulation); every sample says which ran.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from .. import initramfs, pidfiles
+from ..context import cache_dir
+from ..linewatch import LineWatch, pipe_chunks
+from ..workloads import Workload
+from .base import Instance, Platform, PlatformUnavailable, StartFailed
+from .kernel import Kernel, ensure_kernel
+from .process import file_sha256
+
+QEMU = "qemu-system-x86_64"
+KERNEL_BANNER = "Linux version"
+INIT_MARKER = "VMCBENCH-PHASE init_started"
+
+
+def qemu_binary() -> str:
+    path = shutil.which(QEMU)
+    if not path:
+        raise PlatformUnavailable(f"{QEMU} not found; install it with: apt-get install qemu-system-x86")
+    return path
+
+
+def qemu_version() -> str:
+    try:
+        out = subprocess.run([qemu_binary(), "--version"], capture_output=True, text=True, timeout=10).stdout
+        return out.splitlines()[0].replace("QEMU emulator version ", "") if out else "unknown"
+    except (PlatformUnavailable, OSError, subprocess.SubprocessError):
+        return "not installed"
+
+
+def init_script(workload: Workload) -> bytes:
+    """PID 1 of the guest: say init started, mount the basics, exec the workload."""
+    return (
+        "#!/bin/busybox sh\n"
+        f"/bin/busybox echo {INIT_MARKER}\n"
+        "/bin/busybox mount -t proc proc /proc\n"
+        "/bin/busybox mount -t sysfs sys /sys\n"
+        "/bin/busybox mount -t devtmpfs dev /dev\n"
+        f"exec {shlex.join(workload.argv)}\n"
+    ).encode()
+
+
+def build_initramfs(workload: Workload) -> tuple[Path, str]:
+    """The workload's initramfs, cached by content hash; returns path and sha256."""
+    entries = [
+        initramfs.directory("bin"),
+        initramfs.directory("dev"),
+        initramfs.chardev("dev/console", 5, 1),
+        initramfs.directory("proc"),
+        initramfs.directory("sys"),
+        initramfs.file("bin/busybox", workload.binary.read_bytes()),
+        initramfs.file("init", init_script(workload)),
+    ]
+    data = initramfs.newc_archive(entries)
+    import hashlib
+
+    digest = hashlib.sha256(data).hexdigest()
+    path = cache_dir() / "initramfs" / f"{workload.name}-{digest[:16]}.cpio"
+    if not path.is_file() or file_sha256(path) != digest:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.rename(path)
+    return path, digest
+
+
+def kvm_device_problem() -> str | None:
+    """Why /dev/kvm cannot even be opened, or None if it can."""
+    if not os.path.exists("/dev/kvm"):
+        return "/dev/kvm does not exist (no KVM module or not exposed to this host)"
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR)
+        os.close(fd)
+    except OSError as exc:
+        return f"/dev/kvm cannot be opened ({exc.strerror})"
+    return None
+
+
+class VmPlatform(Platform):
+    name = "vm"
+    phases = ("qemu_up", "kernel_started", "init_started", "ready")
+
+    def __init__(self, ctx) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx)
+        self.qemu = qemu_binary()
+        self.kernel: Kernel | None = None
+        self.initrd: Path | None = None
+        self._accel = "tcg" if ctx.accel == "tcg" else "kvm" if ctx.accel == "kvm" else "undecided"
+        self._tmp = Path(tempfile.mkdtemp(prefix="vmcbench-vm-"))
+
+    @property
+    def accelerator(self) -> str:
+        return self._accel
+
+    def prepare(self, workload: Workload) -> dict[str, Any]:
+        self.kernel = ensure_kernel()
+        self.initrd, initrd_sha = build_initramfs(workload)
+        if self.ctx.accel == "auto":
+            self._accel = self._probe_kvm(workload)
+        return {
+            **self.kernel.facts(),
+            "initramfs_sha256": initrd_sha,
+            "initramfs_bytes": self.initrd.stat().st_size,
+            "qemu_version": qemu_version(),
+            "accelerator": self._accel,
+            "vm_memory_mib": self.ctx.vm_memory_mib,
+            "vm_cpus": self.ctx.vm_cpus,
+        }
+
+    def _probe_kvm(self, workload: Workload) -> str:
+        """Boot the workload once under KVM with a short timeout; fall back to TCG if it fails."""
+        problem = kvm_device_problem()
+        if problem is None:
+            self._accel = "kvm"
+            try:
+                inst = self._start(workload, -1, "kvm", self.ctx.kvm_probe_timeout)
+                self.stop(inst)
+                self.ctx.notes["kvm"] = f"KVM guest ready in {inst.start_time:.2f} s; using kvm"
+                return "kvm"
+            except StartFailed as exc:
+                problem = str(exc)
+        self.ctx.notes["kvm"] = f"KVM not usable, using tcg: {problem}"
+        return "tcg"
+
+    def argv(self, accel: str, index: int, pidfile: Path) -> list[str]:
+        assert self.kernel and self.initrd, "prepare() first"
+        return [
+            self.qemu, "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
+            "-nic", "none", "-m", str(self.ctx.vm_memory_mib), "-smp", str(self.ctx.vm_cpus),
+            "-accel", accel, "-kernel", str(self.kernel.vmlinuz), "-initrd", str(self.initrd),
+            "-append", "console=ttyS0 loglevel=6 panic=-1", "-no-reboot",
+            "-pidfile", str(pidfile), "-name", f"vmcbench-{self.ctx.run_id}-{index}",
+        ]
+
+    def start(self, workload: Workload, index: int) -> Instance:
+        return self._start(workload, index, self._accel, self.ctx.timeout)
+
+    def _start(self, workload: Workload, index: int, accel: str, timeout: float) -> Instance:
+        qemu_pidfile = self._tmp / f"qemu-{index}-{time.monotonic_ns()}.pid"
+        t0 = time.monotonic()
+        proc = subprocess.Popen(
+            self.argv(accel, index, qemu_pidfile),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        inst = Instance(self.name, index, {"proc": proc, "qemu_pidfile": qemu_pidfile}, t0)
+        inst.handle["pidfile"] = pidfiles.record(self.ctx.run_id, f"vm-{index}", proc.pid)
+        watch = LineWatch(pipe_chunks(proc.stdout))
+        deadline = t0 + timeout
+        up_at: float | None = None
+        ready: float | None = None
+        while time.monotonic() < deadline:
+            if up_at is None and qemu_pidfile.exists():
+                up_at = time.monotonic()
+            ready = watch.wait_for(workload.ready_marker, deadline, poll=None if up_at else 0.005)
+            if ready is not None or watch.closed:
+                break
+        if ready is None:
+            why = "QEMU exited" if watch.closed else f"not ready within {timeout:g} s"
+            self.stop(inst)
+            raise StartFailed(f"VM ({accel}) {why}: {watch.tail(3) or 'no console output'}", inst.phases)
+        inst.mark("qemu_up", up_at if up_at is not None else t0)
+        for phase, needle in (("kernel_started", KERNEL_BANNER), ("init_started", INIT_MARKER)):
+            seen = watch.first(needle)
+            if seen is not None:
+                inst.mark(phase, seen[1])
+        inst.mark("ready", ready)
+        return inst
+
+    def stop(self, instance: Instance) -> None:
+        proc: subprocess.Popen[bytes] = instance.handle["proc"]
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+        instance.handle["qemu_pidfile"].unlink(missing_ok=True)
+        pidfiles.forget(instance.handle["pidfile"])
+
+    def close(self) -> None:
+        shutil.rmtree(self._tmp, ignore_errors=True)
