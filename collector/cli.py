@@ -1,0 +1,147 @@
+"""`collector`: measure processes, containers and VMs on this host into versioned datasets."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .dataset import DatasetError, read_dataset
+from .platforms import PLATFORMS
+from .suites import SUITES
+
+app = typer.Typer(
+    help="Measure how bare processes, containers and VMs differ on this host; write raw samples as versioned Parquet datasets.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True, width=None if os.isatty(2) else 110)
+
+
+def _csv(value: str, known: dict, what: str) -> list[str]:
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    bad = [v for v in items if v not in known]
+    if bad or not items:
+        raise typer.BadParameter(f"unknown {what} {', '.join(bad) or '(none)'}; choose from {', '.join(known)}")
+    return list(dict.fromkeys(items))
+
+
+@app.command()
+def run(
+    suite: Annotated[str, typer.Option(help=f"Suites to run, comma-separated: {', '.join(SUITES)}.")] = "startup",
+    platform: Annotated[str, typer.Option(help="Platforms, comma-separated, measured interleaved: process, container, vm.")] = "process,container,vm",
+    repeat: Annotated[int, typer.Option(min=1, help="Measured repetitions per platform.")] = 10,
+    warmup: Annotated[int, typer.Option(min=0, help="Warm-up repetitions per platform, kept in the dataset but marked warmup=true.")] = 1,
+    out: Annotated[Path, typer.Option(help="Dataset folder; each run writes a new version (v1, v2, ...) inside it.")] = Path("datasets/local"),
+    workload: Annotated[str, typer.Option(help="Workload started on every platform (busybox: the host's static busybox).")] = "busybox",
+    accel: Annotated[str, typer.Option(help="VM accelerator: auto tries KVM with a short timeout and falls back to TCG; kvm or tcg force one.")] = "auto",
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds an instance may take to become ready; then it is killed and recorded as a failed sample.")] = 60.0,
+    kvm_probe_timeout: Annotated[float, typer.Option(min=0.1, help="Seconds the KVM probe of --accel auto waits for a guest before falling back to TCG.")] = 10.0,
+    vm_memory: Annotated[int, typer.Option(min=64, help="VM memory in MiB.")] = 256,
+    vm_cpus: Annotated[int, typer.Option(min=1, help="VM virtual CPUs.")] = 1,
+) -> None:
+    """Run suites on the chosen platforms and write a new dataset version; prints its path."""
+    from .runner import RunOptions, collect
+    from .summary_table import summary_table
+
+    if accel not in ("auto", "kvm", "tcg"):
+        raise typer.BadParameter("--accel must be auto, kvm or tcg")
+    options = RunOptions(
+        suites=_csv(suite, SUITES, "suite"), platforms=_csv(platform, PLATFORMS, "platform"), repeat=repeat,
+        warmup=warmup, workload=workload, accel=accel, timeout=timeout, kvm_probe_timeout=kvm_probe_timeout,
+        vm_memory_mib=vm_memory, vm_cpus=vm_cpus,
+    )
+    try:
+        ds = collect(options, str(out), console)
+    except (ValueError, DatasetError) as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    if ds is None:
+        raise typer.Exit(130)
+    console.print(summary_table(ds))
+    if not ds.complete:
+        console.print("[yellow]run was interrupted: version marked complete=false[/]")
+    print(ds.location)
+    if not ds.complete:
+        raise typer.Exit(130)
+
+
+@app.command()
+def validate(path: Annotated[str, typer.Argument(help="A dataset version folder, a dataset folder (newest version) or name@version.")]) -> None:
+    """Check a dataset: manifest, checksums, schema version, columns and values. Prints OK or one line why not."""
+    try:
+        ds = read_dataset(path)
+    except DatasetError as exc:
+        print(exc)
+        raise typer.Exit(2) from None
+    print(f"OK {ds.label} ({ds.samples.num_rows} samples{'' if ds.complete else ', incomplete'})")
+
+
+@app.command()
+def doctor() -> None:
+    """Tell what this host can measure: Docker, QEMU, KVM, cgroups, CPU and memory. Always exits 0."""
+    from .context import RunContext
+    from .host import cgroup_version, cpu_model, os_name
+    from .platforms import PlatformUnavailable
+    from .platforms.container import docker_client
+    from .platforms.vm import VmPlatform, kvm_device_problem, qemu_version
+    from .workloads import busybox
+
+    import psutil
+
+    table = Table(title="collector doctor", show_header=True)
+    table.add_column("part")
+    table.add_column("status")
+    table.add_column("detail")
+    table.add_row("cpu", "ok", f"{cpu_model()}, {os.cpu_count()} cores")
+    table.add_row("memory", "ok", f"{psutil.virtual_memory().total / 2**30:.1f} GiB")
+    table.add_row("os", "ok", f"{os_name()}, kernel {os.uname().release}, cgroup v{cgroup_version()}")
+    try:
+        client = docker_client(timeout=5)
+        v = client.version()
+        table.add_row("docker", "ok", f"Engine {v.get('Version')} (API {v.get('ApiVersion')}) at {os.environ.get('DOCKER_HOST', 'unix:///var/run/docker.sock')}")
+        client.close()
+    except PlatformUnavailable as exc:
+        table.add_row("docker", "[red]missing[/]", str(exc))
+    q = qemu_version()
+    table.add_row("qemu", "ok" if q != "not installed" else "[red]missing[/]", q if q != "not installed" else "apt-get install qemu-system-x86")
+    problem = kvm_device_problem()
+    if problem is None and q != "not installed":
+        with console.status("probing KVM with a real guest (10 s at most) …"):
+            try:
+                vm = VmPlatform(RunContext("doctor", accel="auto", kvm_probe_timeout=10))
+                vm.prepare(busybox())
+                vm.close()
+                note = vm.ctx.notes.get("kvm", "")
+                table.add_row("kvm", "ok" if vm.accelerator == "kvm" else "[yellow]unusable[/]", note)
+            except (PlatformUnavailable, FileNotFoundError) as exc:
+                table.add_row("kvm", "[yellow]unknown[/]", f"could not probe: {exc}")
+    else:
+        table.add_row("kvm", "[yellow]unusable[/]", problem or "QEMU missing")
+    table.add_row("busybox", *(("ok", "/bin/busybox") if Path("/bin/busybox").exists() else ("[red]missing[/]", "apt-get install busybox-static")))
+    Console().print(table)
+
+
+@app.command()
+def cleanup(
+    datasets: Annotated[Optional[Path], typer.Option(help="Also remove unfinished version folders (no manifest) under this folder.")] = Path("datasets"),
+    keep_images: Annotated[bool, typer.Option(help="Keep the cached workload images.")] = False,
+) -> None:
+    """Remove every container, image, VM and process a killed run left behind (by label and pid file)."""
+    from .cleanup import cleanup as do_cleanup
+
+    removed, warnings = do_cleanup(datasets, images=not keep_images)
+    for w in warnings:
+        console.print(f"[yellow]{w}[/]")
+    for r in removed:
+        print(f"removed {r}")
+    print(f"cleanup: {len(removed)} removed")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

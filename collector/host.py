@@ -1,0 +1,63 @@
+"""What this host is: the fingerprint stored in every manifest, and what `doctor` reports."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import socket
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def os_name() -> str:
+    try:
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                return line.split("=", 1)[1].strip().strip('"')
+    except OSError:
+        pass
+    return platform.system()
+
+
+def cgroup_version() -> int:
+    """2 when /sys/fs/cgroup is the unified hierarchy, else 1."""
+    return 2 if Path("/sys/fs/cgroup/cgroup.controllers").exists() else 1
+
+
+def host_id() -> str:
+    """A stable, anonymous id: hash of the machine id (or hostname)."""
+    try:
+        seed = Path("/etc/machine-id").read_text().strip()
+    except OSError:
+        seed = ""
+    return hashlib.sha256((seed or socket.gethostname()).encode()).hexdigest()[:12]
+
+
+def fingerprint(docker_version: str, qemu_version: str, accelerator: str) -> dict[str, Any]:
+    """The host record for a manifest; engine versions and accelerator come from the run."""
+    return {
+        "host_id": host_id(),
+        "cpu_model": cpu_model(),
+        "cores": os.cpu_count() or 0,
+        "memory_bytes": psutil.virtual_memory().total,
+        "kernel": platform.release(),
+        "os": os_name(),
+        "docker_version": docker_version,
+        "qemu_version": qemu_version,
+        "accelerator": accelerator,
+        "cgroup_version": cgroup_version(),
+        "python": platform.python_version(),
+    }

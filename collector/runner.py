@@ -1,0 +1,143 @@
+"""One collection run, top to bottom: open platforms → prepare → measure → write a version.
+
+Ctrl-C or SIGTERM stops the measuring, removes this run's instances, and
+writes what was measured as a version marked `complete: false`. Nothing is
+written before the end, so a SIGKILL leaves no version at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import signal
+import sys
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from . import __version__, pidfiles
+from .context import RunContext
+from .dataset import Dataset, write_version
+from .host import fingerprint, host_id
+from .platforms import Platform, PlatformUnavailable, open_platform
+from .platforms.container import ContainerPlatform, remove_labelled
+from .platforms.vm import qemu_version
+from .records import SampleLog, utc_now
+from .suites import SUITES, Session
+from .workloads import get_workload
+
+
+@dataclass
+class RunOptions:
+    """The full run configuration; stored as-is in the manifest."""
+
+    suites: list[str]
+    platforms: list[str]
+    repeat: int = 10
+    warmup: int = 1
+    workload: str = "busybox"
+    accel: str = "auto"
+    timeout: float = 60.0
+    kvm_probe_timeout: float = 10.0
+    vm_memory_mib: int = 256
+    vm_cpus: int = 1
+    argv: list[str] = field(default_factory=lambda: list(sys.argv))
+
+
+class Interrupted(Exception):
+    """SIGTERM arrived; handled like Ctrl-C."""
+
+
+def _raise_interrupted(signum: int, frame: Any) -> None:
+    raise Interrupted(signal.Signals(signum).name)
+
+
+def new_run_id() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+
+
+def _open_platforms(names: list[str], ctx: RunContext, console: Console, workload, skipped: dict[str, str]):  # type: ignore[no-untyped-def]
+    platforms: dict[str, Platform] = {}
+    artifacts: dict[str, Any] = {}
+    for name in names:
+        try:
+            with console.status(f"preparing {name} …"):
+                plat = open_platform(name, ctx)
+                artifacts[name] = plat.prepare(workload)
+            platforms[name] = plat
+        except PlatformUnavailable as exc:
+            console.print(f"[yellow]{name}: skipped: {exc}[/]")
+            skipped[name] = str(exc)
+    return platforms, artifacts
+
+
+def remove_run_instances(run_id: str) -> None:
+    """Kill this run's processes and VMs and remove its containers, whatever state they are in."""
+    pidfiles.kill_leftovers(run_id)
+    try:
+        remove_labelled(run_id, images=False)
+    except PlatformUnavailable:
+        pass
+
+
+def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
+    """Run the suites and write a new version under `out`; None if interrupted before any sample."""
+    for s in options.suites:
+        if s not in SUITES:
+            raise ValueError(f"unknown suite {s!r}; known: {', '.join(SUITES)}")
+    ctx = RunContext(new_run_id(), accel=options.accel, timeout=options.timeout,
+                     kvm_probe_timeout=options.kvm_probe_timeout, vm_memory_mib=options.vm_memory_mib,
+                     vm_cpus=options.vm_cpus)
+    workload = get_workload(options.workload)
+    skipped: dict[str, str] = {}
+    log = SampleLog(ctx.run_id, host_id())
+    started = utc_now()
+    interrupted = None
+    old_term = signal.signal(signal.SIGTERM, _raise_interrupted)
+    platforms: dict[str, Platform] = {}
+    artifacts: dict[str, Any] = {}
+    try:
+        platforms, artifacts = _open_platforms(options.platforms, ctx, console, workload, skipped)
+        for note in ctx.notes.values():
+            console.print(f"[dim]{note}[/]")
+        session = Session(ctx, platforms, workload, log, options.repeat, options.warmup)
+        suites = [SUITES[s]() for s in options.suites]
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=console, transient=False) as progress:
+            for suite in suites:
+                task = progress.add_task(suite.name, total=suite.steps(session))
+                session.advance = lambda d, task=task: progress.update(task, advance=1, description=d)
+                suite.run(session)
+                progress.update(task, description=f"{suite.name}: done")
+    except (KeyboardInterrupt, Interrupted) as exc:
+        interrupted = type(exc).__name__ if isinstance(exc, KeyboardInterrupt) else str(exc)
+        console.print(f"[yellow]interrupted ({interrupted}); removing this run's instances[/]")
+    finally:
+        remove_run_instances(ctx.run_id)
+        for plat in platforms.values():
+            plat.close()
+        signal.signal(signal.SIGTERM, old_term)
+    if not len(log):
+        console.print("[yellow]no sample was measured; no version written[/]")
+        return None
+    vm = platforms.get("vm")
+    container = platforms.get("container")
+    manifest = {
+        "created_at": utc_now().isoformat(timespec="seconds"),
+        "started_at": started.isoformat(timespec="seconds"),
+        "complete": interrupted is None,
+        "interrupted": interrupted is not None,
+        "collector": {"name": "vmcbench-collector", "version": __version__},
+        "run": {**asdict(options), "run_id": ctx.run_id},
+        "host": fingerprint(
+            docker_version=container.engine_version() if isinstance(container, ContainerPlatform) else "unavailable",
+            qemu_version=qemu_version(),
+            accelerator=vm.accelerator if vm else "none",
+        ),
+        "artifacts": artifacts,
+        "notes": dict(sorted(ctx.notes.items())),
+        "skipped_platforms": skipped,
+    }
+    return write_version(out, log.table(), manifest)

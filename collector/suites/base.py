@@ -1,0 +1,47 @@
+"""The suite interface: what a measurement kind plans and runs (a registry, as asv does)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Callable, ClassVar
+
+from ..context import RunContext
+from ..platforms import Instance, Platform
+from ..records import SampleLog
+from ..workloads import Workload
+
+
+@dataclass
+class Session:
+    """What a running suite may use: prepared platforms, the workload, the sample log."""
+
+    ctx: RunContext
+    platforms: dict[str, Platform]
+    workload: Workload
+    log: SampleLog
+    repeat: int
+    warmup: int
+    advance: Callable[[str], None] = lambda description: None
+    live: list[Instance] = field(default_factory=list)
+
+    def order(self, repetition: int) -> list[str]:
+        """Platforms interleaved, rotated each repetition so none always goes first."""
+        names = list(self.platforms)
+        if not names:
+            return []
+        k = repetition % len(names)
+        return names[k:] + names[:k]
+
+
+class Suite(ABC):
+    name: ClassVar[str]
+    charts: ClassVar[tuple[str, ...]]
+
+    @abstractmethod
+    def steps(self, session: Session) -> int:
+        """How many progress steps `run` will take."""
+
+    @abstractmethod
+    def run(self, session: Session) -> None:
+        """Measure, adding every sample to `session.log`; call `session.advance` per step."""
