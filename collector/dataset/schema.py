@@ -77,6 +77,10 @@ def conform(table: pa.Table) -> pa.Table:
     missing = [c for c in COLUMNS if c not in table.column_names]
     if missing:
         raise DatasetError(f"missing column(s): {', '.join(missing)}")
+    for column in COLUMNS:
+        nulls = table.column(column).null_count
+        if nulls and not SAMPLE_SCHEMA.field(column).nullable:
+            raise DatasetError(f"column {column!r} has {nulls} empty value(s)")
     try:
         return table.select(list(COLUMNS)).cast(SAMPLE_SCHEMA)
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as exc:
