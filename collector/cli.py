@@ -31,6 +31,16 @@ def _csv(value: str, known: dict, what: str) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def _params(items: list[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"--param {item!r}: expected key=value")
+        out[key.strip()] = value.strip()
+    return out
+
+
 @app.command()
 def run(
     suite: Annotated[str, typer.Option(help=f"Suites to run, comma-separated: {', '.join(SUITES)}.")] = "startup",
@@ -44,6 +54,10 @@ def run(
     kvm_probe_timeout: Annotated[float, typer.Option(min=0.1, help="Seconds the KVM probe of --accel auto waits for a guest before falling back to TCG.")] = 10.0,
     vm_memory: Annotated[int, typer.Option(min=64, help="VM memory in MiB.")] = 256,
     vm_cpus: Annotated[int, typer.Option(min=1, help="VM virtual CPUs.")] = 1,
+    memory_budget: Annotated[int, typer.Option(min=16, help="Density suite: MiB the instances of one platform may use together.")] = 4096,
+    max_instances: Annotated[int, typer.Option(min=1, help="Density suite: stop at this many instances even if the budget allows more.")] = 40,
+    instances: Annotated[int, typer.Option(min=1, help="Consistency and recovery suites: number of instances N.")] = 3,
+    param: Annotated[Optional[list[str]], typer.Option(help="Suite setting key=value (repeatable); see docs/suites.md.")] = None,
 ) -> None:
     """Run suites on the chosen platforms and write a new dataset version; prints its path."""
     from .runner import RunOptions, collect
@@ -54,7 +68,8 @@ def run(
     options = RunOptions(
         suites=_csv(suite, SUITES, "suite"), platforms=_csv(platform, PLATFORMS, "platform"), repeat=repeat,
         warmup=warmup, workload=workload, accel=accel, timeout=timeout, kvm_probe_timeout=kvm_probe_timeout,
-        vm_memory_mib=vm_memory, vm_cpus=vm_cpus,
+        vm_memory_mib=vm_memory, vm_cpus=vm_cpus, memory_budget_mib=memory_budget, max_instances=max_instances,
+        instances=instances, params=_params(param or []),
     )
     try:
         ds = collect(options, str(out), console)

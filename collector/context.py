@@ -38,6 +38,8 @@ class RunContext:
     """Seconds the auto accelerator gives a KVM guest to become ready before falling back to TCG."""
     vm_memory_mib: int = 256
     vm_cpus: int = 1
+    container_limits: dict[str, object] = field(default_factory=dict)
+    """Extra containers.create kwargs for resource caps (nano_cpus, mem_limit); empty = no limits."""
     notes: dict[str, str] = field(default_factory=dict)
     """Facts a platform learned while preparing (e.g. why KVM was not used), for the manifest."""
 

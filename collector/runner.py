@@ -43,6 +43,14 @@ class RunOptions:
     kvm_probe_timeout: float = 10.0
     vm_memory_mib: int = 256
     vm_cpus: int = 1
+    memory_budget_mib: int = 4096
+    """Density: memory the instances of one platform may use together."""
+    max_instances: int = 40
+    """Density: stop adding instances at this count even if the budget allows more."""
+    instances: int = 3
+    """Consistency and recovery: how many instances (N)."""
+    params: dict[str, str] = field(default_factory=dict)
+    """Suite-specific settings given as --param key=value."""
     argv: list[str] = field(default_factory=lambda: list(sys.argv))
 
 
@@ -102,7 +110,7 @@ def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
         platforms, artifacts = _open_platforms(options.platforms, ctx, console, workload, skipped)
         for note in ctx.notes.values():
             console.print(f"[dim]{note}[/]")
-        session = Session(ctx, platforms, workload, log, options.repeat, options.warmup)
+        session = Session(ctx, platforms, workload, log, options.repeat, options.warmup, options=options)
         suites = [SUITES[s]() for s in options.suites]
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
         with Progress(*columns, console=console, transient=False) as progress:

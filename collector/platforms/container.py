@@ -6,9 +6,7 @@ no registry. Containers get `network_mode="none"` and carry the run's labels.
 
 from __future__ import annotations
 
-import io
 import os
-import tarfile
 import time
 from typing import Any
 
@@ -16,9 +14,7 @@ from ..context import LABEL_MANAGED
 from ..linewatch import LineWatch
 from ..workloads import Workload
 from .base import Instance, Platform, PlatformUnavailable, StartFailed
-from .process import file_sha256
 
-IMAGE_REPO = "vmcbench/workload"
 START_DOCKER_HINT = "start one with `dockerd --bridge=none --iptables=false &` (or set DOCKER_HOST to a Docker-compatible socket)"
 
 
@@ -39,29 +35,6 @@ def docker_client(timeout: int = 30):  # type: ignore[no-untyped-def]
         raise PlatformUnavailable(f"no Docker Engine answers at {where} ({reason}); {START_DOCKER_HINT}") from None
 
 
-def scratch_context(workload: Workload, labels: dict[str, str]) -> tuple[bytes, str]:
-    """A build context (tar) for `FROM scratch` + the binary, and the recipe's digest.
-
-    Deterministic: fixed mtimes and owners, so the same binary gives the same tag.
-    """
-    binary_sha = file_sha256(workload.binary)
-    label_lines = "".join(f'LABEL "{k}"="{v}"\n' for k, v in sorted(labels.items()))
-    dockerfile = f"FROM scratch\nCOPY busybox /bin/busybox\n{label_lines}CMD {list(workload.argv)!r}\n".replace("'", '"')
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
-        for name, data, mode in (
-            ("Dockerfile", dockerfile.encode(), 0o644),
-            ("busybox", workload.binary.read_bytes(), 0o755),
-        ):
-            info = tarfile.TarInfo(name)
-            info.size, info.mode, info.mtime = len(data), mode, 0
-            tar.addfile(info, io.BytesIO(data))
-    import hashlib
-
-    recipe = hashlib.sha256((dockerfile + binary_sha).encode()).hexdigest()
-    return buf.getvalue(), recipe
-
-
 class ContainerPlatform(Platform):
     name = "container"
     phases = ("created", "started", "ready")
@@ -75,29 +48,19 @@ class ContainerPlatform(Platform):
         return str(self.client.version().get("Version", "unknown"))
 
     def prepare(self, workload: Workload) -> dict[str, Any]:
-        context, recipe = scratch_context(workload, {LABEL_MANAGED: "1", "vmcbench.recipe": ""})
-        tag = f"{IMAGE_REPO}:{workload.name}-{recipe[:12]}"
-        from docker.errors import ImageNotFound
-
-        try:
-            image = self.client.images.get(tag)
-        except ImageNotFound:
-            image, _ = self.client.images.build(
-                fileobj=io.BytesIO(context), custom_context=True, tag=tag, rm=True, forcerm=True, network_mode="none",
-                labels={LABEL_MANAGED: "1", "vmcbench.recipe": recipe},
-            )
-        self.image_ref = tag
-        return {"image": tag, "image_id": image.id, "recipe_sha256": recipe, "engine_version": self.engine_version()}
+        self.spec = workload.container(self.client, self.ctx.labels)
+        self.image_ref = self.spec.image
+        return {**self.spec.facts, **workload.facts(), "engine_version": self.engine_version()}
 
     def start(self, workload: Workload, index: int) -> Instance:
         assert self.image_ref, "prepare() first"
         t0 = time.monotonic()
         container = self.client.containers.create(
             self.image_ref,
-            command=list(workload.argv),
+            **{**self.spec.create_kwargs, **self.ctx.container_limits},
             network_mode="none",
             labels=self.ctx.labels,
-            name=f"vmcbench-{self.ctx.run_id}-{index}-{int(t0 * 1000) % 100000}",
+            name=f"vmcbench-{self.ctx.run_id}-{index}-{time.monotonic_ns() % 10**9}",
         )
         inst = Instance(self.name, index, {"container": container}, t0)
         inst.mark("created")

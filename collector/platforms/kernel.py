@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..context import cache_dir
 from .base import PlatformUnavailable
-from .process import file_sha256
+from ..artifacts import file_sha256
 
 METAPACKAGE = "linux-image-cloud-amd64"
 

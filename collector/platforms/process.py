@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
@@ -15,30 +14,24 @@ from ..workloads import Workload
 from .base import Instance, Platform, StartFailed
 
 
-def file_sha256(path: os.PathLike[str] | str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 class ProcessPlatform(Platform):
     name = "process"
     phases = ("spawned", "ready")
 
     def prepare(self, workload: Workload) -> dict[str, Any]:
-        return {"binary": str(workload.binary), "binary_sha256": file_sha256(workload.binary)}
+        self.spec = workload.process()
+        return {"argv": self.spec.argv, **workload.facts()}
 
     def start(self, workload: Workload, index: int) -> Instance:
         t0 = time.monotonic()
         proc = subprocess.Popen(
-            workload.host_argv(),
+            self.spec.argv,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             start_new_session=True,
-            env={"PATH": "/usr/bin:/bin", "VMCBENCH_RUN": self.ctx.run_id},
+            cwd=self.spec.cwd,
+            env={**self.spec.env, "VMCBENCH_RUN": self.ctx.run_id},
         )
         inst = Instance(self.name, index, {"proc": proc}, t0)
         inst.mark("spawned")

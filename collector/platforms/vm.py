@@ -17,17 +17,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .. import initramfs, pidfiles
-from ..context import cache_dir
+from .. import pidfiles
 from ..linewatch import LineWatch, pipe_chunks
-from ..workloads import Workload
+from ..workloads import VmSpec, Workload
+from ..workloads.busybox import INIT_MARKER
 from .base import Instance, Platform, PlatformUnavailable, StartFailed
 from .kernel import Kernel, ensure_kernel
-from .process import file_sha256
 
 QEMU = "qemu-system-x86_64"
 KERNEL_BANNER = "Linux version"
-INIT_MARKER = "VMCBENCH-PHASE init_started"
 
 
 def qemu_binary() -> str:
@@ -43,42 +41,6 @@ def qemu_version() -> str:
         return out.splitlines()[0].replace("QEMU emulator version ", "") if out else "unknown"
     except (PlatformUnavailable, OSError, subprocess.SubprocessError):
         return "not installed"
-
-
-def init_script(workload: Workload) -> bytes:
-    """PID 1 of the guest: say init started, mount the basics, exec the workload."""
-    return (
-        "#!/bin/busybox sh\n"
-        f"/bin/busybox echo {INIT_MARKER}\n"
-        "/bin/busybox mount -t proc proc /proc\n"
-        "/bin/busybox mount -t sysfs sys /sys\n"
-        "/bin/busybox mount -t devtmpfs dev /dev\n"
-        f"exec {shlex.join(workload.argv)}\n"
-    ).encode()
-
-
-def build_initramfs(workload: Workload) -> tuple[Path, str]:
-    """The workload's initramfs, cached by content hash; returns path and sha256."""
-    entries = [
-        initramfs.directory("bin"),
-        initramfs.directory("dev"),
-        initramfs.chardev("dev/console", 5, 1),
-        initramfs.directory("proc"),
-        initramfs.directory("sys"),
-        initramfs.file("bin/busybox", workload.binary.read_bytes()),
-        initramfs.file("init", init_script(workload)),
-    ]
-    data = initramfs.newc_archive(entries)
-    import hashlib
-
-    digest = hashlib.sha256(data).hexdigest()
-    path = cache_dir() / "initramfs" / f"{workload.name}-{digest[:16]}.cpio"
-    if not path.is_file() or file_sha256(path) != digest:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.rename(path)
-    return path, digest
 
 
 def kvm_device_problem() -> str | None:
@@ -101,7 +63,7 @@ class VmPlatform(Platform):
         super().__init__(ctx)
         self.qemu = qemu_binary()
         self.kernel: Kernel | None = None
-        self.initrd: Path | None = None
+        self.spec: VmSpec | None = None
         self._accel = "tcg" if ctx.accel == "tcg" else "kvm" if ctx.accel == "kvm" else "undecided"
         self._tmp = Path(tempfile.mkdtemp(prefix="vmcbench-vm-"))
 
@@ -111,16 +73,16 @@ class VmPlatform(Platform):
 
     def prepare(self, workload: Workload) -> dict[str, Any]:
         self.kernel = ensure_kernel()
-        self.initrd, initrd_sha = build_initramfs(workload)
+        self.spec = workload.vm(self.kernel)
         if self.ctx.accel == "auto":
             self._accel = self._probe_kvm(workload)
         return {
             **self.kernel.facts(),
-            "initramfs_sha256": initrd_sha,
-            "initramfs_bytes": self.initrd.stat().st_size,
+            **self.spec.facts,
+            **workload.facts(),
             "qemu_version": qemu_version(),
             "accelerator": self._accel,
-            "vm_memory_mib": self.ctx.vm_memory_mib,
+            "vm_memory_mib": self.memory_mib,
             "vm_cpus": self.ctx.vm_cpus,
         }
 
@@ -139,24 +101,33 @@ class VmPlatform(Platform):
         self.ctx.notes["kvm"] = f"KVM not usable, using tcg: {problem}"
         return "tcg"
 
-    def argv(self, accel: str, index: int, pidfile: Path) -> list[str]:
-        assert self.kernel and self.initrd, "prepare() first"
+    @property
+    def memory_mib(self) -> int:
+        return max(self.ctx.vm_memory_mib, (self.spec.memory_mib if self.spec else None) or 0)
+
+    def argv(self, accel: str, index: int, pidfile: Path, disks: tuple[Path, ...] | None = None) -> list[str]:
+        """The QEMU command line: no network, serial console on stdout, disks as virtio."""
+        assert self.kernel and self.spec, "prepare() first"
+        drives = []
+        for disk in self.spec.disks if disks is None else disks:
+            drives += ["-drive", f"file={disk},format=raw,if=virtio,cache=unsafe"]
         return [
             self.qemu, "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
-            "-nic", "none", "-m", str(self.ctx.vm_memory_mib), "-smp", str(self.ctx.vm_cpus),
-            "-accel", accel, "-kernel", str(self.kernel.vmlinuz), "-initrd", str(self.initrd),
-            "-append", "console=ttyS0 loglevel=6 panic=-1", "-no-reboot",
-            "-pidfile", str(pidfile), "-name", f"vmcbench-{self.ctx.run_id}-{index}",
+            "-nic", "none", "-m", str(self.memory_mib), "-smp", str(self.ctx.vm_cpus),
+            "-accel", accel, "-kernel", str(self.kernel.vmlinuz), "-initrd", str(self.spec.initrd),
+            "-append", f"console=ttyS0 loglevel=6 panic=-1 {self.spec.append}".strip(), "-no-reboot",
+            *drives, "-pidfile", str(pidfile), "-name", f"vmcbench-{self.ctx.run_id}-{index}",
         ]
 
-    def start(self, workload: Workload, index: int) -> Instance:
-        return self._start(workload, index, self._accel, self.ctx.timeout)
+    def start(self, workload: Workload, index: int, disks: tuple[Path, ...] | None = None) -> Instance:
+        """Boot one VM; `disks` replaces the workload's disks (e.g. a per-instance copy)."""
+        return self._start(workload, index, self._accel, self.ctx.timeout, disks)
 
-    def _start(self, workload: Workload, index: int, accel: str, timeout: float) -> Instance:
+    def _start(self, workload: Workload, index: int, accel: str, timeout: float, disks: tuple[Path, ...] | None = None) -> Instance:
         qemu_pidfile = self._tmp / f"qemu-{index}-{time.monotonic_ns()}.pid"
         t0 = time.monotonic()
         proc = subprocess.Popen(
-            self.argv(accel, index, qemu_pidfile),
+            self.argv(accel, index, qemu_pidfile, disks),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )
         inst = Instance(self.name, index, {"proc": proc, "qemu_pidfile": qemu_pidfile}, t0)

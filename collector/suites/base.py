@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Callable, ClassVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from ..context import RunContext
 from ..platforms import Instance, Platform
 from ..records import SampleLog
 from ..workloads import Workload
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..runner import RunOptions
 
 
 @dataclass
@@ -24,6 +27,12 @@ class Session:
     warmup: int
     advance: Callable[[str], None] = lambda description: None
     live: list[Instance] = field(default_factory=list)
+    options: "RunOptions | Any" = None
+    """The whole run configuration (density budget, instance counts, --param values)."""
+
+    def param(self, key: str, default: str) -> str:
+        """A suite setting from `--param key=value`, else `default`."""
+        return (self.options.params if self.options else {}).get(key, default)
 
     def order(self, repetition: int) -> list[str]:
         """Platforms interleaved, rotated each repetition so none always goes first."""
