@@ -23,9 +23,9 @@ app = typer.Typer(
 console = Console(stderr=True, width=None if os.isatty(2) else 110)
 
 
-def _csv(value: str, known: dict, what: str) -> list[str]:
+def _csv(value: str, known: dict, what: str, extra: tuple[str, ...] = ()) -> list[str]:
     items = [v.strip() for v in value.split(",") if v.strip()]
-    bad = [v for v in items if v not in known]
+    bad = [v for v in items if v not in known and v not in extra]
     if bad or not items:
         raise typer.BadParameter(f"unknown {what} {', '.join(bad) or '(none)'}; choose from {', '.join(known)}")
     return list(dict.fromkeys(items))
@@ -43,7 +43,7 @@ def _params(items: list[str]) -> dict[str, str]:
 
 @app.command()
 def run(
-    suite: Annotated[str, typer.Option(help=f"Suites to run, comma-separated: {', '.join(SUITES)}.")] = "startup",
+    suite: Annotated[str, typer.Option(help=f"Suites to run, comma-separated: {', '.join(SUITES)}; or all.")] = "startup",
     platform: Annotated[str, typer.Option(help="Platforms, comma-separated, measured interleaved: process, container, vm.")] = "process,container,vm",
     repeat: Annotated[int, typer.Option(min=1, help="Measured repetitions per platform.")] = 10,
     warmup: Annotated[int, typer.Option(min=0, help="Warm-up repetitions per platform, kept in the dataset but marked warmup=true.")] = 1,
@@ -66,7 +66,7 @@ def run(
     if accel not in ("auto", "kvm", "tcg"):
         raise typer.BadParameter("--accel must be auto, kvm or tcg")
     options = RunOptions(
-        suites=_csv(suite, SUITES, "suite"), platforms=_csv(platform, PLATFORMS, "platform"), repeat=repeat,
+        suites=_csv(suite, SUITES, "suite", extra=("all",)), platforms=_csv(platform, PLATFORMS, "platform"), repeat=repeat,
         warmup=warmup, workload=workload, accel=accel, timeout=timeout, kvm_probe_timeout=kvm_probe_timeout,
         vm_memory_mib=vm_memory, vm_cpus=vm_cpus, memory_budget_mib=memory_budget, max_instances=max_instances,
         instances=instances, params=_params(param or []),

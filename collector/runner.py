@@ -81,6 +81,10 @@ def _open_platforms(names: list[str], ctx: RunContext, console: Console, workloa
     return platforms, artifacts
 
 
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
 def remove_run_instances(run_id: str) -> None:
     """Kill this run's processes and VMs and remove its containers, whatever state they are in."""
     pidfiles.kill_leftovers(run_id)
@@ -92,6 +96,8 @@ def remove_run_instances(run_id: str) -> None:
 
 def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
     """Run the suites and write a new version under `out`; None if interrupted before any sample."""
+    if "all" in options.suites:
+        options.suites = list(SUITES)
     for s in options.suites:
         if s not in SUITES:
             raise ValueError(f"unknown suite {s!r}; known: {', '.join(SUITES)}")
@@ -112,6 +118,9 @@ def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
             console.print(f"[dim]{note}[/]")
         session = Session(ctx, platforms, workload, log, options.repeat, options.warmup, options=options)
         suites = [SUITES[s]() for s in options.suites]
+        estimate = sum(suite.estimate_s(session) for suite in suites)
+        console.print(f"estimated time: about {_duration(estimate)} for {', '.join(s.name for s in suites)} "
+                      f"on {', '.join(platforms) or 'no platform'}")
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
         with Progress(*columns, console=console, transient=False) as progress:
             for suite in suites:

@@ -43,9 +43,20 @@ class Session:
         return names[k:] + names[:k]
 
 
+TYPICAL_START_S = {"process": 0.01, "container": 0.3, "vm": 3.0}
+"""Rough start-to-ready seconds per platform for the tiny workload under TCG, for time estimates only."""
+
+
 class Suite(ABC):
     name: ClassVar[str]
     charts: ClassVar[tuple[str, ...]]
+
+    def estimate_s(self, session: Session) -> float:
+        """Rough seconds this suite will take, shown before a run starts; suites with long steps override."""
+        if not session.platforms:
+            return 0.0
+        per_step = sum(TYPICAL_START_S.get(p, 1.0) for p in session.platforms) / len(session.platforms)
+        return self.steps(session) * (per_step + 0.2)
 
     @abstractmethod
     def steps(self, session: Session) -> int:
