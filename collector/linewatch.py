@@ -71,6 +71,11 @@ class LineWatch:
                     return None
                 self._cond.wait(left)
 
+    def lines(self, start: int = 0) -> list[tuple[float, str]]:
+        """A copy of the lines from `start` with their arrival times, for parsing output after ready."""
+        with self._cond:
+            return list(self._lines[start:])
+
     @property
     def closed(self) -> bool:
         with self._cond:

@@ -67,6 +67,7 @@ class ContainerPlatform(Platform):
         try:
             stream = container.attach(stdout=True, stderr=True, stream=True, logs=True)
             watch = LineWatch(stream)
+            inst.handle["watch"] = watch  # later output (e.g. a victim's timings) stays readable
             container.start()
             inst.mark("started")
             ready = watch.wait_for(workload.ready_marker, t0 + self.ctx.timeout)

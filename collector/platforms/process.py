@@ -36,6 +36,7 @@ class ProcessPlatform(Platform):
         inst = Instance(self.name, index, {"proc": proc}, t0)
         inst.mark("spawned")
         watch = LineWatch(pipe_chunks(proc.stdout))
+        inst.handle["watch"] = watch  # later output (e.g. a victim's timings) stays readable
         inst.handle["pidfile"] = pidfiles.record(self.ctx.run_id, f"process-{index}", proc.pid)
         ready = watch.wait_for(workload.ready_marker, t0 + self.ctx.timeout)
         if ready is None:

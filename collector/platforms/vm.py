@@ -133,6 +133,7 @@ class VmPlatform(Platform):
         inst = Instance(self.name, index, {"proc": proc, "qemu_pidfile": qemu_pidfile}, t0)
         inst.handle["pidfile"] = pidfiles.record(self.ctx.run_id, f"vm-{index}", proc.pid)
         watch = LineWatch(pipe_chunks(proc.stdout))
+        inst.handle["watch"] = watch  # later console output (e.g. a victim's timings) stays readable
         deadline = t0 + timeout
         up_at: float | None = None
         ready: float | None = None
