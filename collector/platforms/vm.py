@@ -14,6 +14,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,20 @@ from .kernel import Kernel, ensure_kernel
 
 QEMU = "qemu-system-x86_64"
 KERNEL_BANNER = "Linux version"
+
+
+@dataclass(frozen=True)
+class BootExtras:
+    """What a suite adds to one VM's boot, e.g. an in-guest probe (see collector/guest_probe.py).
+
+    It changes what runs in the guest, so a suite that uses it says so in its
+    samples' detail. It can add nothing else to QEMU (no device, no network).
+    """
+
+    initrd: Path | None = None
+    """Replaces the workload's initramfs for this boot (e.g. the workload's with an archive appended)."""
+    append: str = ""
+    """Kernel arguments added after the workload's."""
 
 
 def qemu_binary() -> str:
@@ -105,29 +120,33 @@ class VmPlatform(Platform):
     def memory_mib(self) -> int:
         return max(self.ctx.vm_memory_mib, (self.spec.memory_mib if self.spec else None) or 0)
 
-    def argv(self, accel: str, index: int, pidfile: Path, disks: tuple[Path, ...] | None = None) -> list[str]:
+    def argv(self, accel: str, index: int, pidfile: Path, disks: tuple[Path, ...] | None = None,
+             boot: BootExtras | None = None) -> list[str]:
         """The QEMU command line: no network, serial console on stdout, disks as virtio."""
         assert self.kernel and self.spec, "prepare() first"
+        boot = boot or BootExtras()
         drives = []
         for disk in self.spec.disks if disks is None else disks:
             drives += ["-drive", f"file={disk},format=raw,if=virtio,cache=unsafe"]
         return [
             self.qemu, "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
             "-nic", "none", "-m", str(self.memory_mib), "-smp", str(self.ctx.vm_cpus),
-            "-accel", accel, "-kernel", str(self.kernel.vmlinuz), "-initrd", str(self.spec.initrd),
-            "-append", f"console=ttyS0 loglevel=6 panic=-1 {self.spec.append}".strip(), "-no-reboot",
+            "-accel", accel, "-kernel", str(self.kernel.vmlinuz), "-initrd", str(boot.initrd or self.spec.initrd),
+            "-append", f"console=ttyS0 loglevel=6 panic=-1 {self.spec.append} {boot.append}".strip(), "-no-reboot",
             *drives, "-pidfile", str(pidfile), "-name", f"vmcbench-{self.ctx.run_id}-{index}",
         ]
 
-    def start(self, workload: Workload, index: int, disks: tuple[Path, ...] | None = None) -> Instance:
-        """Boot one VM; `disks` replaces the workload's disks (e.g. a per-instance copy)."""
-        return self._start(workload, index, self._accel, self.ctx.timeout, disks)
+    def start(self, workload: Workload, index: int, disks: tuple[Path, ...] | None = None,
+              boot: BootExtras | None = None) -> Instance:
+        """Boot one VM; `disks` replaces the workload's disks (e.g. a per-instance copy); `boot` adds to this boot."""
+        return self._start(workload, index, self._accel, self.ctx.timeout, disks, boot)
 
-    def _start(self, workload: Workload, index: int, accel: str, timeout: float, disks: tuple[Path, ...] | None = None) -> Instance:
+    def _start(self, workload: Workload, index: int, accel: str, timeout: float, disks: tuple[Path, ...] | None = None,
+               boot: BootExtras | None = None) -> Instance:
         qemu_pidfile = self._tmp / f"qemu-{index}-{time.monotonic_ns()}.pid"
         t0 = time.monotonic()
         proc = subprocess.Popen(
-            self.argv(accel, index, qemu_pidfile, disks),
+            self.argv(accel, index, qemu_pidfile, disks, boot),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )
         inst = Instance(self.name, index, {"proc": proc, "qemu_pidfile": qemu_pidfile}, t0)
