@@ -1,0 +1,250 @@
+"""`reportgen build`: named stages that read top to bottom.
+
+    load      read and validate the datasets (stop here on bad input: nothing written)
+    stats     one summary per registered chart id (language-independent)
+    stage     a temporary folder beside --out; everything below writes into it
+    assets    CSS and fonts, shared by the languages
+    per language:
+      charts    altair -> SVG for every chart with data, a note for every gap
+      pages     typed page contexts (cover, matrix, charts, methods, provenance)
+      html      report.html
+      pdf       handout.pdf
+    publish   rename the temporary folder to --out (replacing an older build)
+
+Output depends only on the datasets, the templates and the library versions:
+no clock, no absolute paths, sorted iteration everywhere, so the same input
+builds byte-identical files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterator, Mapping
+
+from markupsafe import Markup
+
+from . import __version__, pdf, sections
+from .charts import ChartDef, ChartInput, registered
+from .charts.base import failure_notes, gap_notes
+from .i18n import LANG_NAMES, LANGS, Translator, translator
+from .load import Loaded, load, manifest_get
+from .matrix import build_matrix
+from .pages import ChartBlock, LangLink, ReportPage
+from .render_svg import render
+from .templating import environment, render_page
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+"""The default theme folder: base.html, report.html, handout.html, css/, fonts/."""
+
+ASSET_DIRS: tuple[str, ...] = ("css", "fonts")
+ASSET_SUFFIXES: tuple[str, ...] = (".css", ".ttf", ".otf", ".woff2", ".txt")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What one build makes. Each field is a `reportgen build` option."""
+
+    datasets: tuple[str, ...] = ()
+    """Dataset references: a version folder, a dataset folder (its newest version) or name@version. None: the golden dataset."""
+    out: Path = Path("build/site")
+    """Output folder; gets `<lang>/report.html`, `<lang>/handout.pdf` and `assets/`."""
+    langs: tuple[str, ...] = LANGS
+    """Languages to build, each with a message catalog."""
+    pdf: bool = True
+    """Also write the PDF handouts (needs WeasyPrint and pango)."""
+    theme: Path = TEMPLATES_DIR
+    """Theme folder with the templates, CSS and fonts."""
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote, and how long each stage took (seconds)."""
+
+    out: Path
+    files: list[Path] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@contextmanager
+def _timed(result: BuildResult, stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        result.seconds[stage] = result.seconds.get(stage, 0.0) + time.perf_counter() - start
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Run every stage; raises collector.dataset.DatasetError (nothing written) on bad input."""
+    result = BuildResult(out=options.out)
+    with _timed(result, "load"):
+        loaded = load(options.datasets)
+    with _timed(result, "stats"):
+        inputs = summarise(loaded)
+    with staging(options.out) as tmp:
+        with _timed(result, "assets"):
+            copy_assets(options.theme, tmp / "assets")
+        for lang in options.langs:
+            tr = translator(lang)
+            with _timed(result, "charts"):
+                blocks = chart_blocks(inputs, tr, options.theme / "fonts")
+            with _timed(result, "pages"):
+                page = report_page(loaded, inputs, blocks, tr, options)
+            with _timed(result, "html"):
+                write_html(options.theme, page, tmp / lang / "report.html")
+            if options.pdf:
+                with _timed(result, "pdf"):
+                    write_handout(options.theme, page, tmp / lang / "handout.pdf", loaded)
+        result.files = sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
+    return result
+
+
+# stats ------------------------------------------------------------------------------
+
+
+def summarise(loaded: Loaded) -> dict[str, ChartInput]:
+    """Each registered chart's summary of the samples, with what is needed to explain its gaps."""
+    skipped: dict[tuple[str, str], str] = {}
+    for dataset in loaded.datasets:
+        for platform, reason in sorted((manifest_get(dataset.manifest, "skipped_platforms", default={}) or {}).items()):
+            skipped[(dataset.label, platform)] = str(reason)
+    return {
+        definition.chart_id: ChartInput(definition.summarise(loaded.samples), loaded.labels, skipped)
+        for definition in registered()
+    }
+
+
+# charts -----------------------------------------------------------------------------
+
+
+def chart_blocks(inputs: Mapping[str, ChartInput], tr: Translator, font_dir: Path) -> tuple[ChartBlock, ...]:
+    """One block per registered chart: SVG, table and notes, or only the reason there is no chart."""
+    return tuple(chart_block(d, inputs[d.chart_id], tr, font_dir) for d in registered())
+
+
+def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir: Path) -> ChartBlock:
+    common = dict(
+        chart_id=definition.chart_id,
+        anchor=definition.anchor,
+        title=tr(definition.title),
+        caption=tr(definition.caption),
+    )
+    notes = gap_notes(data, definition.expects, tr)
+    if data.measured.empty:
+        datasets = ", ".join(data.datasets)
+        table = definition.table(data, tr) if not data.summary.empty else None
+        return ChartBlock(
+            **common,
+            alt="",
+            svg=None,
+            table=table,
+            notes=notes,
+            missing=tr(definition.no_data).format(datasets=datasets),
+        )
+    alt_text = definition.describe(data, tr)
+    svg = render(
+        definition.draw(data, tr),
+        chart_id=definition.chart_id,
+        alt_text=alt_text,
+        vega_locale=tr.vega_locale,
+        font_dir=font_dir,
+    )
+    return ChartBlock(
+        **common,
+        alt=alt_text,
+        svg=Markup(svg),
+        table=definition.table(data, tr),
+        notes=notes + failure_notes(data, tr),
+    )
+
+
+# pages ------------------------------------------------------------------------------
+
+
+def report_page(
+    loaded: Loaded,
+    inputs: Mapping[str, ChartInput],
+    blocks: tuple[ChartBlock, ...],
+    tr: Translator,
+    options: BuildOptions,
+) -> ReportPage:
+    """The typed context report.html and handout.html render, in `tr`'s language."""
+    return ReportPage(
+        lang=tr.lang,
+        title=tr("Containers vs virtual machines, measured"),
+        assets="../assets/",
+        languages=tuple(
+            LangLink(lang, LANG_NAMES[lang], f"../{lang}/report.html", lang == tr.lang) for lang in options.langs
+        ),
+        cover=sections.cover(loaded, tr),
+        matrix=build_matrix(inputs, tr),
+        charts=blocks,
+        methods=sections.methods(loaded, tr),
+        provenance=sections.provenance(loaded, tr),
+        created=loaded.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        generator=f"reportgen {__version__}",
+        handout_href="handout.pdf" if options.pdf else None,
+    )
+
+
+# html and pdf -----------------------------------------------------------------------
+
+
+def write_html(theme: Path, page: ReportPage, target: Path) -> None:
+    html = render_page(environment(theme, translator(page.lang)), "report.html", page)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(html.encode("utf-8"))
+
+
+def write_handout(theme: Path, page: ReportPage, target: Path, loaded: Loaded) -> None:
+    """The handout: handout.html laid out by WeasyPrint, assets read straight from the theme folder."""
+    handout = replace(page, assets="")
+    html = render_page(environment(theme, translator(page.lang)), "handout.html", handout)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pdf.write_pdf(html, base_url=theme, target=target, created=loaded.created)
+
+
+def copy_assets(theme: Path, target: Path) -> None:
+    """Copy the theme's CSS and fonts (with their licence) into the output; nothing is fetched."""
+    for name in ASSET_DIRS:
+        source = theme / name
+        for path in sorted(source.rglob("*")):
+            if path.is_file() and path.suffix.lower() in ASSET_SUFFIXES:
+                dest = target / name / path.relative_to(source)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, dest)
+
+
+# publish ----------------------------------------------------------------------------
+
+
+@contextmanager
+def staging(out: Path) -> Iterator[Path]:
+    """A temporary folder beside `out`, renamed to `out` when the block succeeds, removed when it fails.
+
+    A reader never sees a half-written `out`: before the rename it is absent
+    (or still the previous complete build), after it is complete.
+    """
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    os.chmod(tmp, 0o755)
+    if out.exists():
+        old = out.parent / f".{out.name}.{uuid.uuid4().hex}.old"
+        os.rename(out, old)
+        os.rename(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(tmp, out)

@@ -1,0 +1,166 @@
+"""What a chart definition is, the registry, and what every chart shares (colours, gap notes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+import altair as alt
+import pandas as pd
+import pyarrow as pa
+
+from ..i18n import Translator
+from ..pages import DataTable
+from ..vocab import PLATFORM_ORDER, platform_label, platform_rank
+
+PLATFORM_COLOURS: dict[str, str] = {"process": "#5b6b82", "container": "#1b8a6b", "vm": "#c8540c"}
+"""One colour per platform, the same in every chart."""
+
+REFERENCE_COLOUR = "#8a8a8a"
+"""Grey for the source deck's claims: references, never data."""
+
+
+@dataclass(frozen=True)
+class ChartInput:
+    """What a chart's functions receive: its summary and the context needed to explain gaps."""
+
+    summary: pd.DataFrame
+    datasets: tuple[str, ...]
+    """Labels (`name@version`) of every dataset in the build, in the order given."""
+    skipped: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(dataset, platform) -> reason the collector recorded for not measuring it."""
+
+    @property
+    def measured(self) -> pd.DataFrame:
+        """Summary rows that have a median (n > 0): the only rows a chart may draw."""
+        if self.summary.empty:
+            return self.summary
+        return self.summary[self.summary["n"] > 0]
+
+    @property
+    def multi(self) -> bool:
+        return len(self.datasets) > 1
+
+
+@dataclass(frozen=True)
+class ChartDef:
+    """One chart id: its texts (msgids) and the functions that take it from samples to a figure."""
+
+    chart_id: str
+    title: str
+    caption: str
+    no_data: str
+    """Said instead of the chart when nothing was measured; may use {datasets}."""
+    summarise: Callable[[pa.Table], pd.DataFrame]
+    draw: Callable[[ChartInput, Translator], alt.TopLevelMixin]
+    table: Callable[[ChartInput, Translator], DataTable]
+    describe: Callable[[ChartInput, Translator], str]
+    expects: tuple[str, ...] = PLATFORM_ORDER
+
+    @property
+    def anchor(self) -> str:
+        return f"chart-{self.chart_id}"
+
+    @property
+    def number(self) -> int:
+        return int(self.chart_id.lstrip("C"))
+
+
+REGISTRY: dict[str, ChartDef] = {}
+
+
+def register(definition: ChartDef) -> ChartDef:
+    if definition.chart_id in REGISTRY:
+        raise ValueError(f"chart {definition.chart_id} registered twice")
+    REGISTRY[definition.chart_id] = definition
+    return definition
+
+
+def registered() -> list[ChartDef]:
+    """Registered charts in id order (C3 before C10)."""
+    return sorted(REGISTRY.values(), key=lambda d: d.number)
+
+
+# shared helpers -----------------------------------------------------------------
+
+
+def order_rows(frame: pd.DataFrame, datasets: tuple[str, ...], extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rows in reading order: dataset as given, platform lightest first, then `extra` columns."""
+    if frame.empty:
+        return frame
+    ranked = frame.assign(
+        _d=frame["dataset"].map({label: i for i, label in enumerate(datasets)}),
+        _p=frame["platform"].map(platform_rank),
+    )
+    return ranked.sort_values(["_d", "_p", "accelerator", *extra], kind="stable").drop(columns=["_d", "_p"])
+
+
+def row_label(row: Mapping[str, object], tr: Translator, multi: bool) -> str:
+    """Axis label of one series: the platform, plus the dataset when several are compared."""
+    label = platform_label(str(row["platform"]), str(row["accelerator"]), tr)
+    return f"{label} · {row['dataset']}" if multi else label
+
+
+def gap_notes(data: ChartInput, expects: tuple[str, ...], tr: Translator) -> tuple[str, ...]:
+    """Sentences naming each expected platform a dataset did not measure, or measured only as failures."""
+    notes: list[str] = []
+    summary = data.summary
+    for dataset in data.datasets:
+        rows = summary[summary["dataset"] == dataset] if not summary.empty else summary
+        for platform in expects:
+            prows = rows[rows["platform"] == platform] if not rows.empty else rows
+            label = platform_label(platform, "", tr)
+            if prows.empty:
+                reason = data.skipped.get((dataset, platform))
+                text = tr("{platform}: not measured in {dataset}.").format(platform=label, dataset=dataset)
+                if reason:
+                    text += " " + tr("Collector's reason: {reason}").format(reason=reason)
+                notes.append(text)
+            elif int(prows["n"].sum()) == 0:
+                notes.append(
+                    tr("{platform}: all {failures} runs failed in {dataset}; nothing to draw.").format(
+                        platform=label, failures=tr.integer(int(prows["failures"].sum())), dataset=dataset
+                    )
+                )
+    return tuple(notes)
+
+
+def failure_notes(data: ChartInput, tr: Translator) -> tuple[str, ...]:
+    """One sentence per series with failed runs, in reading order: how many, and the distinct error texts."""
+    summary = data.summary
+    if summary.empty:
+        return ()
+    measured = order_rows(summary[(summary["failures"] > 0) & (summary["n"] > 0)], data.datasets)
+    notes = []
+    for _, rows in measured.groupby(["dataset", "platform", "accelerator"], sort=False):
+        errors = sorted({e for errs in rows["errors"] for e in errs})
+        notes.append(
+            tr("{series}: {failures} failed run(s), left out of the medians ({errors}).").format(
+                series=row_label(rows.iloc[0], tr, data.multi),
+                failures=tr.integer(int(rows["failures"].max())),
+                errors="; ".join(errors),
+            )
+        )
+    return tuple(notes)
+
+
+DURATION_TICKS: tuple[float, ...] = (1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0, 60.0, 600.0, 3600.0)
+"""Tick values of log-scale duration axes: decades of seconds, then one minute, ten minutes, an hour."""
+
+
+def duration_axis(lo: float, hi: float, tr: Translator, title: str) -> alt.Axis:
+    """A log-scale seconds axis whose ticks read as durations (`1 ms`, `1 s`, `1 min`) in `tr`'s language."""
+    values = [v for v in DURATION_TICKS if lo <= v <= hi]
+    cases = []
+    for v in values:
+        if v >= 3600:
+            text = tr("{value} h").format(value=tr.integer(round(v / 3600)))
+        elif v >= 60:
+            text = tr("{value} min").format(value=tr.integer(round(v / 60)))
+        else:
+            text = tr.seconds(v, trim=True)
+        cases.append((v, text.replace("'", "\\'")))
+    expr = "''"
+    for v, text in reversed(cases):
+        expr = f"abs(datum.value - {v!r}) < {v * 1e-6!r} ? '{text}' : {expr}"
+    return alt.Axis(values=values, labelExpr=expr, title=title, grid=True)

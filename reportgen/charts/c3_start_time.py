@@ -1,0 +1,173 @@
+"""C3: start time per platform, request to ready, log scale, median with 95% CI.
+
+The deck's claim (slide 6: VMs boot in minutes, containers start in seconds)
+is drawn as grey, labelled bands on the rows it speaks about, and only on
+rows that have measurements: a reference beside data, never data.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import pyarrow as pa
+
+from ..i18n import N_, Translator
+from ..pages import Cell, DataTable, Row
+from ..stats import Selection, median_summary
+from .base import (
+    PLATFORM_COLOURS,
+    REFERENCE_COLOUR,
+    ChartDef,
+    ChartInput,
+    duration_axis,
+    order_rows,
+    register,
+    row_label,
+)
+
+SELECTION = Selection("C3", "start_time", ("dataset", "platform", "accelerator"))
+
+DECK_CLAIMS: dict[str, tuple[float, float, str]] = {
+    "container": (1.0, 60.0, N_("source deck's claim:\nseconds")),
+    "vm": (60.0, 3600.0, N_("source deck's claim:\nminutes")),
+}
+"""Per platform: the range of seconds the deck's words stand for (1 s to 1 min, 1 min to 1 h), and the band's label."""
+
+WIDTH = 560
+ROW_HEIGHT = 46
+
+
+def summarise(samples: pa.Table) -> pd.DataFrame:
+    return median_summary(samples, SELECTION)
+
+
+def _frame(data: ChartInput, tr: Translator) -> pd.DataFrame:
+    frame = order_rows(data.measured, data.datasets).copy()
+    frame["label"] = [row_label(r, tr, data.multi) for r in frame.to_dict("records")]
+    frame["median_text"] = [tr.seconds(v) for v in frame["median"]]
+    return frame
+
+
+def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
+    frame = _frame(data, tr)
+    order = list(frame["label"])
+    bands = pd.DataFrame(
+        [
+            {"label": row["label"], "x": lo, "x2": hi, "text": tr(text)}
+            for row in frame.to_dict("records")
+            if row["platform"] in DECK_CLAIMS
+            for lo, hi, text in [DECK_CLAIMS[row["platform"]]]
+        ],
+        columns=["label", "x", "x2", "text"],
+    )
+    lo = min(float(frame["low"].min()), 1.0) / 2.5
+    hi = max(float(frame["high"].max()) * 4.0, 3600.0 * 1.25 if not bands.empty else 1.0)
+    points = frame[["label", "platform", "median", "low", "high", "median_text", "n"]]
+    x_scale = alt.Scale(type="log", domain=[lo, hi], nice=False)
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, labelFontSize=11))
+    colour = alt.Color(
+        "platform:N",
+        scale=alt.Scale(domain=list(PLATFORM_COLOURS), range=list(PLATFORM_COLOURS.values())),
+        legend=None,
+    )
+    axis = duration_axis(lo, hi, tr, tr("Start time, request to ready (log scale)"))
+
+    layers: list[alt.Chart] = []
+    if not bands.empty:
+        base = alt.Chart(bands)
+        layers.append(
+            base.mark_rect(color=REFERENCE_COLOUR, opacity=0.13, stroke=REFERENCE_COLOUR, strokeDash=[3, 3]).encode(
+                x=alt.X("x:Q", scale=x_scale, axis=axis), x2="x2:Q", y=y
+            )
+        )
+        layers.append(
+            base.transform_calculate(mid="sqrt(datum.x * datum.x2)")
+            .mark_text(color="#555555", fontSize=9.5, lineBreak="\n", baseline="top", dy=-ROW_HEIGHT / 2 + 4)
+            .encode(x=alt.X("mid:Q", scale=x_scale), y=y, text="text:N")
+        )
+    base = alt.Chart(points)
+    layers.append(
+        base.mark_rule(strokeWidth=2.5).encode(
+            x=alt.X("low:Q", scale=x_scale, axis=axis), x2="high:Q", y=y, color=colour
+        )
+    )
+    layers.append(
+        base.mark_point(filled=True, size=90, opacity=1).encode(x=alt.X("median:Q", scale=x_scale), y=y, color=colour)
+    )
+    layers.append(
+        base.mark_text(align="left", dx=8, dy=-9, fontSize=11, color="#222222").encode(
+            x=alt.X("high:Q", scale=x_scale), y=y, text="median_text:N"
+        )
+    )
+    return alt.layer(*layers).properties(width=WIDTH, height=ROW_HEIGHT * len(order))
+
+
+def table(data: ChartInput, tr: Translator) -> DataTable:
+    frame = order_rows(data.summary, data.datasets)
+    keys = (*(("dataset",) if data.multi else ()), "platform", "n", "median", "low", "high", "failures")
+    header = {
+        "dataset": tr("Dataset"),
+        "platform": tr("Platform"),
+        "n": tr("Runs"),
+        "median": tr("Median"),
+        "low": tr("CI low"),
+        "high": tr("CI high"),
+        "failures": tr("Failed runs"),
+    }
+    rows = []
+    for r in frame.to_dict("records"):
+        has = r["n"] > 0
+        cells = {
+            "dataset": Cell(str(r["dataset"])),
+            "platform": Cell(row_label(r, tr, False)),
+            "n": Cell(tr.integer(r["n"]), float(r["n"])),
+            "median": Cell(tr.seconds(r["median"]), float(r["median"])) if has else Cell("—"),
+            "low": Cell(tr.seconds(r["low"]), float(r["low"])) if has else Cell("—"),
+            "high": Cell(tr.seconds(r["high"]), float(r["high"])) if has else Cell("—"),
+            "failures": Cell(tr.integer(r["failures"]), float(r["failures"])),
+        }
+        ident = tuple((k, str(r[k])) for k in ("dataset", "platform", "accelerator"))
+        rows.append(Row(tuple(cells[k] for k in keys), ident))
+    return DataTable(
+        caption=tr(
+            "Start time per platform: median and 95% confidence interval (CI) of the median; warm-up runs "
+            "excluded."
+        ),
+        columns=tuple(header[k] for k in keys),
+        keys=keys,
+        rows=tuple(rows),
+    )
+
+
+def describe(data: ChartInput, tr: Translator) -> str:
+    frame = _frame(data, tr)
+    parts = [
+        tr("{series} {median} (n = {n})").format(series=r["label"], median=r["median_text"], n=tr.integer(r["n"]))
+        for r in frame.to_dict("records")
+    ]
+    return tr(
+        "Dot plot of start time from request to ready on a log scale, one row per platform, each a median "
+        "with its 95% confidence interval: {values}. Grey bands mark the source deck's claims "
+        "(containers start in seconds, VMs boot in minutes); they are references, not measurements."
+    ).format(values="; ".join(parts))
+
+
+DEFINITION = register(
+    ChartDef(
+        chart_id="C3",
+        title=N_("Start time per platform"),
+        caption=N_(
+            "Time from the start request until the workload reports ready, per platform (log scale). "
+            "Dot: median; line: 95% confidence interval of the median. Grey dashed bands are the source "
+            "deck's claims (slide 6: VMs boot in minutes, containers start in seconds), drawn for "
+            "comparison and not measured."
+        ),
+        no_data=N_(
+            "No start-time measurements: the startup suite is not in {datasets}, so this chart is not drawn."
+        ),
+        summarise=summarise,
+        draw=draw,
+        table=table,
+        describe=describe,
+    )
+)

@@ -1,0 +1,150 @@
+"""Read datasets through collector.dataset, check what reportgen relies on, and make one tidy table.
+
+The tidy table is the long sample table of every dataset given, cut to the
+columns statistics need, with a `dataset` column (`name@version`) and the
+string columns dictionary-encoded (a million rows stay small in memory).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from collector.dataset import Dataset, DatasetError, read_dataset
+from collector.dataset.schema import SAMPLES_FILE
+from collector.dataset.store import DATASETS_ROOT_ENV
+
+GOLDEN = ("golden", "reference")
+"""Default dataset: the newest committed version of `<datasets root>/golden/reference`."""
+
+TIDY_COLUMNS: tuple[str, ...] = (
+    "suite",
+    "chart_id",
+    "platform",
+    "accelerator",
+    "workload",
+    "metric",
+    "unit",
+    "phase",
+    "value",
+    "ok",
+    "warmup",
+    "error",
+)
+
+EXPECTED_UNITS: dict[tuple[str, str], str] = {
+    ("C3", "start_time"): "s",
+    ("C5", "phase_end"): "s",
+}
+"""Unit each (chart id, metric) must carry; later suites add their own rows here."""
+
+PHASED: tuple[tuple[str, str], ...] = (("C5", "phase_end"),)
+"""(chart id, metric) pairs whose every row names a phase."""
+
+
+def default_dataset() -> str:
+    """Where the golden dataset lives: `$VMCBENCH_DATASETS/golden/reference`, default `datasets/...`."""
+    return str(Path(os.environ.get(DATASETS_ROOT_ENV, "datasets"), *GOLDEN))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The datasets of one build, in the order given, and their samples as one tidy table."""
+
+    datasets: tuple[Dataset, ...]
+    samples: pa.Table
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(d.label for d in self.datasets)
+
+    @property
+    def created(self) -> datetime:
+        """The newest `created_at` of the datasets: the build's only notion of "when" (never the clock)."""
+        return max((parse_created(d.manifest.get("created_at")) for d in self.datasets), default=EPOCH)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def parse_created(created_at: object) -> datetime:
+    """A manifest's created_at as an aware UTC datetime; the Unix epoch when absent or unreadable."""
+    if isinstance(created_at, str) and created_at:
+        try:
+            stamp = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+        except ValueError:
+            return EPOCH
+        return (stamp if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    return EPOCH
+
+
+def load(refs: Sequence[str]) -> Loaded:
+    """Read and validate every dataset in `refs` (none: the golden one); one-line DatasetError on failure."""
+    refs = list(refs) or [default_dataset()]
+    datasets: list[Dataset] = []
+    for ref in refs:
+        try:
+            dataset = read_dataset(ref)
+        except DatasetError:
+            raise
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # a reader bug or an I/O error still gets one line naming the input
+            raise DatasetError(f"{ref}: cannot read dataset ({type(exc).__name__}: {exc})") from None
+        check(dataset)
+        datasets.append(dataset)
+    labels = [d.label for d in datasets]
+    duplicates = sorted({label for label in labels if labels.count(label) > 1})
+    if duplicates:
+        raise DatasetError(f"{duplicates[0]}: the same dataset version is given twice")
+    return Loaded(tuple(datasets), tidy(datasets))
+
+
+def check(dataset: Dataset) -> None:
+    """The rules reportgen adds to the format's own: units and phases of the rows it draws."""
+    where = dataset.location.child(SAMPLES_FILE)
+    table = dataset.samples
+    for (chart_id, metric), unit in EXPECTED_UNITS.items():
+        rows = pc.and_(pc.equal(table["chart_id"], chart_id), pc.equal(table["metric"], metric))
+        bad = pc.sum(pc.cast(pc.and_(rows, pc.not_equal(table["unit"], unit)), pa.int64())).as_py() or 0
+        if bad:
+            raise DatasetError(f"{where}: {bad} {chart_id} {metric} sample(s) not in unit {unit!r}")
+    for chart_id, metric in PHASED:
+        rows = pc.and_(pc.equal(table["chart_id"], chart_id), pc.equal(table["metric"], metric))
+        bad = pc.sum(pc.cast(pc.and_(rows, pc.is_null(table["phase"])), pa.int64())).as_py() or 0
+        if bad:
+            raise DatasetError(f"{where}: {bad} {chart_id} {metric} sample(s) name no phase")
+    for key in ("created_at",):
+        if key in dataset.manifest and not isinstance(dataset.manifest[key], str):
+            raise DatasetError(f"{dataset.location.child('manifest.json')}: {key} is not a string")
+
+
+def tidy(datasets: Sequence[Dataset]) -> pa.Table:
+    """One long table of all samples: TIDY_COLUMNS plus `dataset`, strings dictionary-encoded."""
+    tables = []
+    for dataset in datasets:
+        t = dataset.samples.select(list(TIDY_COLUMNS))
+        t = t.append_column("dataset", pa.repeat(pa.scalar(dataset.label, pa.string()), t.num_rows))
+        tables.append(t)
+    combined = pa.concat_tables(tables) if tables else pa.table({c: [] for c in (*TIDY_COLUMNS, "dataset")})
+    columns = []
+    for name in combined.column_names:
+        col = combined[name]
+        if pa.types.is_string(col.type):
+            col = pc.dictionary_encode(col)
+        columns.append(col)
+    return pa.table(columns, names=combined.column_names)
+
+
+def manifest_get(manifest: dict[str, Any], *path: str, default: Any = None) -> Any:
+    """`manifest["host"]["cpu_model"]` that tolerates missing levels (older or partial manifests)."""
+    node: Any = manifest
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return default
+        node = node[key]
+    return node
