@@ -131,3 +131,81 @@ def messages(
     if any(missing.values()):
         raise typer.Exit(1)
     typer.echo(f"{len(found)} msgids, translated in {', '.join(LANGS)}")
+
+
+@app.command()
+def diff(
+    old: str = typer.Argument(..., help="The reference dataset: a version folder, a dataset folder (newest version) or name@version."),
+    new: str = typer.Argument(..., help="The dataset to judge against OLD, in the same forms."),
+    alpha: Optional[float] = typer.Option(None, "--alpha", help="Significance level of the Mann–Whitney U test (default 0.05, or the config's)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Thresholds file (TOML): alpha, [default] and [metrics.NAME] with better, min_ratio, exact. Default: the bundled reportgen/diff_thresholds.toml."),
+    fmt: str = typer.Option("table", "--format", "-f", help="Output: table (terminal), md (Markdown) or json."),
+    lang: str = typer.Option("en", "--lang", "-l", help="Language of the table and Markdown: en or ko."),
+) -> None:
+    """Compare two datasets metric by metric: medians, 95% CI, Mann–Whitney U p-value and a verdict.
+
+    Every suite, platform, workload, metric (and phase) present in either dataset is compared;
+    exact metrics (bytes, counts) are compared exactly. Host-fingerprint differences come first.
+    Exit status: 0 nothing regressed; 1 something regressed; 2 bad input.
+    """
+    from rich.console import Console
+
+    from collector.dataset import read_dataset
+
+    from . import diff_output
+    from .compare import Thresholds, compare, host_differences, regressed
+    from .i18n import translator
+
+    if fmt not in ("table", "md", "json"):
+        typer.echo(f"reportgen: error: --format must be table, md or json, not {fmt!r}", err=True)
+        raise typer.Exit(2)
+    try:
+        tr = translator(parse_langs(lang)[0])
+        thresholds = Thresholds.load(config, alpha)
+        a, b = read_dataset(old), read_dataset(new)
+    except (DatasetError, ValueError) as exc:
+        typer.echo(f"reportgen: error: {_one_line(str(exc))}", err=True)
+        raise typer.Exit(2) from None
+    comparisons = compare(a.samples, b.samples, thresholds)
+    hosts = host_differences(a.manifest, b.manifest)
+    if fmt == "json":
+        typer.echo(diff_output.as_json(a.label, b.label, hosts, comparisons, thresholds.alpha))
+    elif fmt == "md":
+        typer.echo(diff_output.markdown(a.label, b.label, hosts, comparisons, thresholds.alpha, tr))
+    else:
+        diff_output.terminal(a.label, b.label, hosts, comparisons, thresholds.alpha, Console(width=160), tr)
+    raise typer.Exit(1 if regressed(comparisons) else 0)
+
+
+@app.command()
+def check(
+    golden: Path = typer.Argument(Path("tests/golden_renders"), help="Folder of committed golden renders (per language: PDF page texts, chart specs, HTML outlines)."),
+    datasets: Optional[list[str]] = typer.Option(None, "--dataset", help="Dataset(s) to build from (repeatable). Default: the golden dataset."),
+    lang: str = typer.Option(",".join(LANGS), "--lang", "-l", help="Languages to check."),
+    update: bool = typer.Option(False, "--update", help="Rewrite the golden renders from this build (after an intended change)."),
+) -> None:
+    """Build from the golden dataset and compare the renders with GOLDEN, as readable diffs.
+
+    Exit status: 0 same (or updated); 1 something differs (the diff is printed); 2 bad input.
+    """
+    from .render_check import check as run_check
+
+    try:
+        result = run_check(golden, tuple(datasets or ()), parse_langs(lang), update)
+    except (DatasetError, ValueError) as exc:
+        typer.echo(f"reportgen: error: {_one_line(str(exc))}", err=True)
+        raise typer.Exit(2) from None
+    if update:
+        typer.echo(f"updated golden renders in {golden}")
+        return
+    for rel, text in result.changed.items():
+        typer.echo(text, nl=False)
+    for rel in result.added:
+        typer.echo(f"new render, not in golden: {rel}")
+    for rel in result.removed:
+        typer.echo(f"golden render no longer produced: {rel}")
+    if not result.ok:
+        typer.echo(f"renders differ from {golden}: {len(result.changed)} changed, {len(result.added)} new, "
+                   f"{len(result.removed)} gone; run `reportgen check {golden} --update` if intended", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"renders match {golden}")

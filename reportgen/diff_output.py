@@ -9,9 +9,17 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from .compare import IMPROVED, REGRESSED, Comparison
+from .compare import CHANGED, IMPROVED, MISSING, REGRESSED, SAME, Comparison
+from .i18n import N_, Translator
 
 VERDICT_STYLE = {REGRESSED: "bold red", IMPROVED: "green"}
+VERDICT_TEXT = {
+    IMPROVED: N_("improved"),
+    REGRESSED: N_("regressed"),
+    SAME: N_("no significant change"),
+    CHANGED: N_("changed"),
+    MISSING: N_("missing in one dataset"),
+}
 
 
 def _num(value: float | None, unit: str) -> str:
@@ -42,47 +50,56 @@ def _series(c: Comparison) -> str:
     return "/".join(x for x in (c.suite, c.platform, c.workload, c.metric, c.phase) if x)
 
 
-def rows(comparisons: list[Comparison]) -> list[list[str]]:
+def rows(comparisons: list[Comparison], tr: Translator) -> list[list[str]]:
     return [
         [_series(c), _num(c.old_median, c.unit), _num(c.new_median, c.unit), _ratio(c),
-         _ci(c.new_low, c.new_high, c.unit, c.exact), _p(c), f"{c.old_failures}/{c.new_failures}", c.verdict]
+         _ci(c.new_low, c.new_high, c.unit, c.exact), _p(c), f"{c.old_failures}/{c.new_failures}",
+         tr(VERDICT_TEXT[c.verdict])]
         for c in comparisons
     ]
 
 
-HEADER = ["series", "old median", "new median", "ratio", "new 95% CI", "p (MWU)", "failed old/new", "verdict"]
+def header(tr: Translator) -> list[str]:
+    return [tr("series"), tr("old median"), tr("new median"), tr("ratio new/old"), tr("new 95% CI"),
+            tr("p (Mann–Whitney U)"), tr("failed old/new"), tr("verdict")]
 
 
-def terminal(old: str, new: str, hosts: list[tuple[str, Any, Any]], comparisons: list[Comparison], alpha: float, console: Console) -> None:
+def terminal(old: str, new: str, hosts: list[tuple[str, Any, Any]], comparisons: list[Comparison], alpha: float,
+             console: Console, tr: Translator) -> None:
     if hosts:
-        t = Table(title="host differences (comparing different hosts or set-ups)", title_style="bold yellow")
-        for col in ("field", old, new):
+        t = Table(title=tr("Host differences: these datasets come from different hosts or set-ups"), title_style="bold yellow")
+        for col in (tr("field"), old, new):
             t.add_column(col)
         for k, a, b in hosts:
             t.add_row(k, str(a), str(b))
         console.print(t)
     t = Table(title=f"{old} → {new} (Mann–Whitney U, α = {alpha:g})")
-    for col in HEADER:
-        t.add_column(col, justify="left" if col in ("series", "verdict") else "right")
-    for c, r in zip(comparisons, rows(comparisons)):
-        t.add_row(*r[:-1], f"[{VERDICT_STYLE.get(c.verdict, '')}]{r[-1]}[/]" if c.verdict in VERDICT_STYLE else r[-1])
+    head = header(tr)
+    for i, col in enumerate(head):
+        t.add_column(col, justify="left" if i in (0, len(head) - 1) else "right", overflow="fold")
+    for c, r in zip(comparisons, rows(comparisons, tr)):
+        style = VERDICT_STYLE.get(c.verdict)
+        t.add_row(*r[:-1], f"[{style}]{r[-1]}[/]" if style else r[-1])
     console.print(t)
-    console.print(summary_line(comparisons))
+    console.print(summary_line(comparisons, tr))
 
 
-def summary_line(comparisons: list[Comparison]) -> str:
+def summary_line(comparisons: list[Comparison], tr: Translator) -> str:
     counts = {v: sum(c.verdict == v for c in comparisons) for v in sorted({c.verdict for c in comparisons})}
-    return "; ".join(f"{n} {v}" for v, n in counts.items()) or "nothing to compare"
+    return "; ".join(f"{n} {tr(VERDICT_TEXT[v])}" for v, n in counts.items()) or tr("nothing to compare")
 
 
-def markdown(old: str, new: str, hosts: list[tuple[str, Any, Any]], comparisons: list[Comparison], alpha: float) -> str:
+def markdown(old: str, new: str, hosts: list[tuple[str, Any, Any]], comparisons: list[Comparison], alpha: float,
+             tr: Translator) -> str:
     out = [f"# {old} → {new}", ""]
     if hosts:
-        out += ["## Host differences", "", f"| field | {old} | {new} |", "|---|---|---|"]
+        out += [f"## {tr('Host differences: these datasets come from different hosts or set-ups')}", "",
+                f"| {tr('field')} | {old} | {new} |", "|---|---|---|"]
         out += [f"| {k} | {a} | {b} |" for k, a, b in hosts] + [""]
-    out += [f"## Metrics (Mann–Whitney U, α = {alpha:g})", "", "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
-    out += ["| " + " | ".join(r) + " |" for r in rows(comparisons)]
-    out += ["", summary_line(comparisons), ""]
+    head = header(tr)
+    out += [f"## Mann–Whitney U, α = {alpha:g}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(r) + " |" for r in rows(comparisons, tr)]
+    out += ["", summary_line(comparisons, tr), ""]
     return "\n".join(out)
 
 
