@@ -57,7 +57,9 @@ def run(
     memory_budget: Annotated[int, typer.Option(min=16, help="Density suite: MiB the instances of one platform may use together.")] = 4096,
     max_instances: Annotated[int, typer.Option(min=1, help="Density suite: stop at this many instances even if the budget allows more.")] = 40,
     instances: Annotated[int, typer.Option(min=1, help="Consistency and recovery suites: number of instances N.")] = 3,
-    param: Annotated[Optional[list[str]], typer.Option(help="Suite setting key=value (repeatable); see docs/suites.md.")] = None,
+    param: Annotated[Optional[list[str]], typer.Option(help="Suite setting key=value (repeatable); see docs/suites/.")] = None,
+    host_label: Annotated[str, typer.Option(help="Name of this host or set-up in reports (default: the hostname).")] = "",
+    note: Annotated[str, typer.Option(help="Free text kept in the manifest's notes (e.g. how this set-up differs).")] = "",
 ) -> None:
     """Run suites on the chosen platforms and write a new dataset version; prints its path."""
     from .runner import RunOptions, collect
@@ -69,7 +71,7 @@ def run(
         suites=_csv(suite, SUITES, "suite", extra=("all",)), platforms=_csv(platform, PLATFORMS, "platform"), repeat=repeat,
         warmup=warmup, workload=workload, accel=accel, timeout=timeout, kvm_probe_timeout=kvm_probe_timeout,
         vm_memory_mib=vm_memory, vm_cpus=vm_cpus, memory_budget_mib=memory_budget, max_instances=max_instances,
-        instances=instances, params=_params(param or []),
+        instances=instances, params=_params(param or []), host_label=host_label, note=note,
     )
     try:
         ds = collect(options, str(out), console)

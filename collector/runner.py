@@ -8,7 +8,9 @@ written before the end, so a SIGKILL leaves no version at all.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
+import socket
 import signal
 import sys
 from dataclasses import asdict, dataclass, field
@@ -51,6 +53,10 @@ class RunOptions:
     """Consistency and recovery: how many instances (N)."""
     params: dict[str, str] = field(default_factory=dict)
     """Suite-specific settings given as --param key=value."""
+    host_label: str = ""
+    """A name for this host or set-up in reports (default: the hostname)."""
+    note: str = ""
+    """Free text stored in the manifest's notes, e.g. how this set-up differs from the usual one."""
     argv: list[str] = field(default_factory=lambda: list(sys.argv))
 
 
@@ -152,9 +158,9 @@ def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
             docker_version=container.engine_version() if isinstance(container, ContainerPlatform) else "unavailable",
             qemu_version=qemu_version(),
             accelerator=vm.accelerator if vm else "none",
-        ),
+        ) | {"label": options.host_label or socket.gethostname(), "docker_host": os.environ.get("DOCKER_HOST", "")},
         "artifacts": artifacts,
-        "notes": dict(sorted(ctx.notes.items())),
+        "notes": dict(sorted({**ctx.notes, **({"operator": options.note} if options.note else {})}.items())),
         "skipped_platforms": skipped,
     }
     return write_version(out, log.table(), manifest)
