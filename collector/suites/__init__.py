@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from .base import Session, Suite
 from .startup import StartupSuite
+from .isolation import IsolationSuite
+from .consistency import ConsistencySuite
+from .recovery import RecoverySuite
 from .image import ImageSuite
 from .overhead import OverheadSuite
 
 SUITES: dict[str, type[Suite]] = {StartupSuite.name: StartupSuite}
 SUITES[ImageSuite.name] = ImageSuite
 SUITES[OverheadSuite.name] = OverheadSuite
+SUITES[IsolationSuite.name] = IsolationSuite
+SUITES[ConsistencySuite.name] = ConsistencySuite
+SUITES[RecoverySuite.name] = RecoverySuite
 
 __all__ = ["SUITES", "Session", "Suite"]
