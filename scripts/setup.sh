@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
 report_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
-engine_pkgs=(docker.io qemu-system-x86 busybox-static hyperfine)
+engine_pkgs=(docker.io qemu-system-x86 busybox-static hyperfine e2fsprogs debootstrap)
 browser_pkgs=(chromium)
 
 need=()
