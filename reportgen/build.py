@@ -1,14 +1,17 @@
 """`reportgen build`: named stages that read top to bottom.
 
     load      read and validate the datasets (stop here on bad input: nothing written)
+    config    read and validate site/site.toml and the datasets it publishes (same: nothing written)
     stats     one summary per registered chart id (language-independent)
     stage     a temporary folder beside --out; everything below writes into it
-    assets    CSS and fonts, shared by the languages
+    assets    CSS and fonts, shared by the languages (and reveal.js, for the slides)
     per language:
       charts    altair -> SVG for every chart with data, a note for every gap
       pages     typed page contexts (cover, matrix, charts, methods, provenance)
       html      report.html
       pdf       handout.pdf
+      slides    slides.html (reveal.js) and slides.pdf (16:9), from one slide source (slides.py)
+    site      index.html, per-language home, notes and dataset pages, dataset downloads (site.py)
     publish   rename the temporary folder to --out (replacing an older build)
 
 Output depends only on the datasets, the templates and the library versions:
@@ -31,12 +34,16 @@ from typing import Iterator, Mapping
 from markupsafe import Markup
 
 from . import __version__, pdf, sections
+from . import site as site_pages
+from . import slides as slide_deck
 from .charts import ChartDef, ChartInput, registered
 from .charts.base import failure_notes, gap_notes
 from .i18n import LANG_NAMES, LANGS, Translator, translator
 from .load import Loaded, load, manifest_get
 from .matrix import build_matrix
 from .pages import ChartBlock, LangLink, ReportPage
+from .publish import PublishedDataset, published_datasets
+from .site_config import SITE_DIR, SiteConfig, load_site_config
 from .render_svg import render
 from .templating import environment, render_page
 
@@ -61,6 +68,12 @@ class BuildOptions:
     """Also write the PDF handouts (needs WeasyPrint and pango)."""
     theme: Path = TEMPLATES_DIR
     """Theme folder with the templates, CSS and fonts."""
+    slides: bool = True
+    """Also write the slide deck per language: slides.html (reveal.js) and, with `pdf`, slides.pdf."""
+    site: bool = True
+    """Also write the static site: index.html, notes and dataset pages, dataset downloads."""
+    site_config: Path = SITE_DIR / "site.toml"
+    """The site's configuration (see reportgen/site_config.py)."""
 
 
 @dataclass
@@ -86,11 +99,21 @@ def build(options: BuildOptions) -> BuildResult:
     result = BuildResult(out=options.out)
     with _timed(result, "load"):
         loaded = load(options.datasets)
+    config: SiteConfig | None = None
+    published: tuple[PublishedDataset, ...] = ()
+    if options.site:
+        with _timed(result, "config"):
+            config = load_site_config(options.site_config)
+            site_pages.site_languages(config, options.langs)
+            published = published_datasets(config.publish, loaded.datasets)
     with _timed(result, "stats"):
         inputs = summarise(loaded)
+    reports: dict[str, ReportPage] = {}
     with staging(options.out) as tmp:
         with _timed(result, "assets"):
             copy_assets(options.theme, tmp / "assets")
+            if options.slides:
+                slide_deck.copy_vendor(options.theme, tmp / "assets")
         for lang in options.langs:
             tr = translator(lang)
             with _timed(result, "charts"):
@@ -102,6 +125,13 @@ def build(options: BuildOptions) -> BuildResult:
             if options.pdf:
                 with _timed(result, "pdf"):
                     write_handout(options.theme, page, tmp / lang / "handout.pdf", loaded)
+            if options.slides:
+                with _timed(result, "slides"):
+                    write_slides(options, page, tr, tmp / lang, loaded)
+            reports[lang] = page
+        if config is not None:
+            with _timed(result, "site"):
+                site_pages.write_site(tmp, loaded, reports, published, config, options.theme)
         result.files = sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
     return result
 
@@ -209,6 +239,15 @@ def write_handout(theme: Path, page: ReportPage, target: Path, loaded: Loaded) -
     html = render_page(environment(theme, translator(page.lang)), "handout.html", handout)
     target.parent.mkdir(parents=True, exist_ok=True)
     pdf.write_pdf(html, base_url=theme, target=target, created=loaded.created)
+
+
+def write_slides(options: BuildOptions, page: ReportPage, tr: Translator, target: Path, loaded: Loaded) -> None:
+    """The deck in `tr`'s language: built once, written as reveal.js HTML and (with --pdf) as a 16:9 PDF."""
+    deck = slide_deck.build_slides(page, tr)
+    html = slide_deck.slides_page(page, deck, tr, "html", langs=options.langs, site=options.site)
+    slide_deck.write_html(options.theme, html, target / "slides.html")
+    if options.pdf:
+        slide_deck.write_pdf(options.theme, html, target / "slides.pdf", loaded.created)
 
 
 def copy_assets(theme: Path, target: Path) -> None:

@@ -69,16 +69,37 @@ def build(
         file_okay=False,
         show_default=False,
     ),
+    slides: bool = typer.Option(
+        True,
+        "--slides/--no-slides",
+        help="Write the slide deck per language: <lang>/slides.html (reveal.js) and <lang>/slides.pdf (16:9).",
+    ),
+    site: bool = typer.Option(
+        True,
+        "--site/--no-site",
+        help="Write the static site: index.html, <lang>/index.html, notes, dataset pages and downloads.",
+    ),
+    site_config: Optional[Path] = typer.Option(
+        None,
+        "--site-config",
+        help="The site's configuration file. Default: site/site.toml.",
+        dir_okay=False,
+        show_default=False,
+    ),
     timings: bool = typer.Option(False, "--timings", help="Print how long each build stage took."),
 ) -> None:
-    """Build the report (HTML) and handout (PDF) in each language from one or more datasets.
+    """Build everything in each language from one or more datasets: the report (HTML), the handout (PDF),
+    the slides (HTML and PDF) and the static site that links them (index.html).
 
-    Exit status: 0 built; 2 bad input (an invalid dataset: one line naming the file and the reason).
+    Exit status: 0 built; 2 bad input (an invalid dataset or site configuration: one line naming the file
+    and the reason).
     """
     from .build import TEMPLATES_DIR, BuildOptions
     from .build import build as run_build
     from .pdf import MissingDependency
     from .render_svg import RenderError
+    from .site import SiteError
+    from .site_config import SITE_DIR, SiteConfigError
 
     try:
         langs = parse_langs(lang)
@@ -90,10 +111,13 @@ def build(
         langs=langs,
         pdf=pdf,
         theme=(theme or TEMPLATES_DIR).resolve(),
+        slides=slides,
+        site=site,
+        site_config=site_config or SITE_DIR / "site.toml",
     )
     try:
         result = run_build(options)
-    except DatasetError as exc:
+    except (DatasetError, SiteConfigError, SiteError) as exc:
         typer.echo(f"reportgen: error: {_one_line(str(exc))}", err=True)
         raise typer.Exit(2) from None
     except (MissingDependency, RenderError) as exc:
@@ -105,6 +129,20 @@ def build(
     if timings:
         for stage, seconds in result.seconds.items():
             typer.echo(f"{stage:>8}: {seconds:6.2f} s")
+
+
+@app.command()
+def serve(
+    out: Path = typer.Option(
+        Path("build/site"), "--out", "-o", help="The built site to serve (what `reportgen build --out` wrote).",
+        exists=True, file_okay=False,
+    ),
+    port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port)."),
+) -> None:
+    """Preview the built site at http://127.0.0.1:PORT/ (this machine only) until Ctrl-C."""
+    from .serve import serve as run_server
+
+    run_server(out, port, echo=typer.echo)
 
 
 @app.command()

@@ -1,0 +1,264 @@
+"""The slide deck: the source deck slide by slide, one source for reveal.js HTML and the 16:9 PDF.
+
+HTML is read with selectors, the PDF with poppler (pdfinfo, pdffonts,
+pdftotext), and every slide is laid out by WeasyPrint and checked for
+content running past its slide, in both languages, for a synthetic dataset
+and for the golden one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from fontTools.ttLib import TTFont
+from typer.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from report_fixtures import make_startup_dataset  # noqa: E402
+
+from reportgen import build as B  # noqa: E402
+from reportgen import slide_layout, slides  # noqa: E402
+from reportgen.cli import app  # noqa: E402
+from reportgen.i18n import translator  # noqa: E402
+
+LANGS = ("ko", "en")
+VENDOR = B.TEMPLATES_DIR / "vendor"
+GOLDEN = str(Path(__file__).resolve().parents[2] / "datasets" / "golden" / "reference")
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def poppler(tool: str, *args: str) -> str:
+    found = shutil.which(tool)
+    assert found, f"{tool} not found: install the Debian package poppler-utils"
+    return subprocess.run([found, *args], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_startup_dataset(tmp_path_factory.mktemp("datasets") / "reference", n=12, seed=3)
+
+
+@pytest.fixture(scope="module")
+def site(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("deck") / "site"
+    result = CliRunner().invoke(app, ["build", str(dataset), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def pages_for(refs: tuple[str, ...], lang: str) -> tuple[slides.SlidesPage, object]:
+    """The deck's HTML page context for `refs`, built the way the build does (no files written)."""
+    loaded = B.load(refs)
+    inputs = B.summarise(loaded)
+    tr = translator(lang)
+    blocks = B.chart_blocks(inputs, tr, B.TEMPLATES_DIR / "fonts")
+    report = B.report_page(loaded, inputs, blocks, tr, B.BuildOptions())
+    deck = slides.build_slides(report, tr)
+    return slides.slides_page(report, deck, tr, "html", langs=LANGS, site=True), loaded
+
+
+# the deck ----------------------------------------------------------------------------
+
+
+def test_deck_follows_the_source_deck_and_maps_every_chart_id() -> None:
+    numbered = [s.deck for s in slides.DECK if s.deck]
+    assert numbered == [str(n) for n in range(1, 14)], "source deck slides 1-13, in order"
+    charts = {cid for s in slides.DECK for cid in s.charts}
+    assert charts == {"C1", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11"}
+    assert {s.kind for s in slides.DECK} >= {"title", "charts", "matrix", "matrix-column", "methods", "provenance"}
+    by_key = {s.key: s for s in slides.DECK}
+    assert by_key["s6"].charts == ("C3",) and by_key["s6"].references, "start time with the deck's minutes/seconds"
+    assert by_key["s13"].charts == ("C9",) and by_key["s13"].references, "density with the deck's 16 vs 40"
+    assert by_key["s11"].charts == ("C3", "C5") and by_key["s11"].quote == "Container = Process"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_html_deck_is_reveal_with_notes_numbers_and_local_scripts(site: Path, lang: str) -> None:
+    page = soup(site / lang / "slides.html")
+    assert page.html["lang"] == lang
+    sections = page.select(".reveal > .slides > section")
+    assert [s["data-slide"] for s in sections][:15] == [f"s{n}" for n in range(1, 16)]
+    assert [s["data-slide"] for s in sections][15:] == ["methods", "hosts", "provenance"]
+    for section in sections:
+        notes = section.select_one("aside.notes")
+        assert notes is not None and notes.get_text(strip=True), f"{section['id']}: no speaker notes"
+    methods = page.select_one("#methods .slide-body").get_text(" ", strip=True)
+    assert methods[:60] in page.select_one("#s6 aside.notes").get_text(" ", strip=True), "notes carry the methods"
+    scripts = [s["src"] for s in page.select("script[src]")]
+    assert scripts == ["../assets/vendor/reveal.js/reveal.js", "../assets/vendor/reveal.js/plugin/notes.js"]
+    for ref in [*scripts, *(link["href"] for link in page.select("link[rel=stylesheet]"))]:
+        assert (site / lang / ref).resolve().is_file(), ref
+    config = re.search(r"Reveal\.initialize\(Object\.assign\((\{.*?\}),", page.select("script")[-1].string, re.S)
+    options = json.loads(config.group(1))
+    assert options["slideNumber"] and options["keyboard"] and options["width"] == 960 and options["height"] == 540
+    assert "RevealNotes" in page.select("script")[-1].string
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_comparison_slides_carry_the_measured_chart_and_the_labelled_claim(site: Path, lang: str) -> None:
+    page = soup(site / lang / "slides.html")
+    for key, chart_id in (("s6", "C3"), ("s8", "C5")):
+        section = page.select_one(f"#{key}")
+        svg = section.select_one(f'figure[data-chart="{chart_id}"] svg[data-chart-svg="{chart_id}"]')
+        assert svg is not None and svg.find("text"), f"{key}: no measured {chart_id} chart"
+        assert section.select_one('[data-claim="deck"] .claim-label').get_text(strip=True)
+    s6 = page.select_one("#s6")
+    reference = s6.select_one('[data-claim="reference"]').get_text(" ", strip=True)
+    assert ("분" in reference and "초" in reference) if lang == "ko" else ("minutes" in reference and "seconds" in reference)
+    measured = s6.select_one('[data-claim="measured"]').get_text(" ", strip=True)
+    assert measured, "the measured figures beside the claim"
+    s13 = page.select_one("#s13").get_text(" ", strip=True)
+    assert "16" in s13 and "40" in s13, "the deck's 16 vs 40 Tomcat instances"
+    assert len(page.select("#s11 figure svg")) == 2, "fast start: C3 and C5"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_chart_without_data_shows_the_not_measured_note_never_a_chart(site: Path, lang: str) -> None:
+    page = soup(site / lang / "slides.html")
+    for key in ("s9", "s12", "s14", "s15"):  # C6, C8, C10, C11: not in a startup-only dataset
+        figure = page.select_one(f"#{key} figure")
+        assert figure.select_one("[data-missing]").get_text(strip=True), key
+        assert figure.select_one("svg") is None, f"{key}: a chart drawn from nothing"
+
+
+def test_a_chart_id_the_registry_lacks_gets_the_note_too() -> None:
+    tr = translator("en")
+    fig, needs = slides.figure("C99", None, tr)
+    assert fig.svg is None and "C99" in fig.missing and needs.size is None
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_matrix_slides_show_the_deck_criteria(site: Path, lang: str) -> None:
+    page = soup(site / lang / "slides.html")
+    rows = page.select("#s5 table.slide-matrix tbody tr")
+    assert len(rows) == 7 and all(len(r.select("td")) == 3 for r in rows)
+    assert all(len(r.select("td")) == 1 for r in page.select("#s3 table.slide-matrix tbody tr"))
+    ko_bullet = "자원(CPU, Memory) 격리 불가" if lang == "ko" else "No CPU/memory isolation"
+    assert ko_bullet in page.select_one("#s3 [data-claim=deck]").get_text()
+
+
+# the PDF -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_is_16_9_one_slide_per_page_with_embedded_fonts(site: Path, lang: str) -> None:
+    pdf = site / lang / "slides.pdf"
+    count = len(soup(site / lang / "slides.html").select(".reveal > .slides > section"))
+    info = poppler("pdfinfo", str(pdf))
+    assert re.search(r"Pages:\s+(\d+)", info).group(1) == str(count)
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info).groups())
+    assert (round(width / 72 * 25.4, 2), round(height / 72 * 25.4, 3)) == (254.0, 142.875)
+    fonts = [line.split() for line in poppler("pdffonts", str(pdf)).splitlines()[2:] if line.strip()]
+    assert fonts and all("Noto-Sans-KR" in f[0] and f[-5] == "yes" for f in fonts), fonts
+    text = poppler("pdftotext", "-enc", "UTF-8", str(pdf), "-")
+    expected = ("시작 시간 - Containers vs. VMs", "가상화와 컨테이너 집적도 비교", "Container = Process") if lang == "ko" else (
+        "Start time: containers vs VMs", "Density: virtualisation vs containers", "Container = Process")
+    for phrase in expected:
+        assert phrase in text, phrase
+    pages = text.split("\f")
+    assert f"1 / {count}" in pages[0] and f"{count} / {count}" in pages[count - 1], "slide numbers"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_slide_fits_its_page_synthetic_two_hosts(dataset: Path, tmp_path: Path, lang: str) -> None:
+    other = make_startup_dataset(tmp_path / "host-b", n=8, seed=5, accelerator="tcg", host_id="synthetic-host-02")
+    page, _ = pages_for((str(dataset), str(other)), lang)
+    assert slides.overflows(B.TEMPLATES_DIR, page) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_slide_fits_its_page_golden(lang: str) -> None:
+    page, _ = pages_for((GOLDEN,), lang)
+    assert slides.overflows(B.TEMPLATES_DIR, page) == []
+
+
+def test_the_overflow_check_catches_text_that_runs_off_a_slide() -> None:
+    page, _ = pages_for((GOLDEN,), "en")
+    flood = " ".join(["A very long paragraph about methods that goes on and on."] * 60)
+    methods = next(s for s in page.slides if s.kind == "methods")
+    swollen = tuple(
+        dataclasses.replace(s, paragraphs=(flood,), text_size=14.0) if s is methods else s for s in page.slides
+    )
+    problems = slides.overflows(B.TEMPLATES_DIR, dataclasses.replace(page, slides=swollen))
+    assert any(p.startswith("methods") for p in problems), problems
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_character_on_the_slides_is_in_the_bundled_font(site: Path, lang: str) -> None:
+    cmap = TTFont(B.TEMPLATES_DIR / "fonts/NotoSansKR-Regular.ttf").getBestCmap()
+    page = soup(site / lang / "slides.html")
+    for tag in page.select("script"):
+        tag.decompose()
+    missing = sorted({ch for ch in page.get_text() if not ch.isspace() and ord(ch) not in cmap})
+    assert not missing, f"{lang}: characters without a glyph: {missing}"
+
+
+def test_slides_are_byte_identical_between_two_builds(site: Path, dataset: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    B.build(B.BuildOptions(datasets=(str(dataset),), out=again))
+    for lang in LANGS:
+        for name in ("slides.html", "slides.pdf"):
+            assert (site / lang / name).read_bytes() == (again / lang / name).read_bytes(), f"{lang}/{name}"
+
+
+def test_no_slides_option_leaves_them_out(dataset: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(dataset), "--out", str(out), "--no-slides", "--no-pdf", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "en/slides.html").exists() and not (out / "assets/vendor").exists()
+    assert (out / "en/report.html").is_file()
+
+
+# layout planning ---------------------------------------------------------------------
+
+
+def test_fit_keeps_the_aspect_ratio_and_caps_enlargement() -> None:
+    assert slide_layout.fit((700, 187), (888, 250)) == (875, 233)  # 1.25 x at most
+    assert slide_layout.fit((700, 350), (548, 200)) == (400, 200)
+
+
+def test_plan_stacks_a_wide_chart_and_puts_tall_ones_beside_the_claims() -> None:
+    claims = [("The deck says", ("Short claim.",)), ("Measured", ("Container: 215 ms",))]
+    wide = slide_layout.plan([slide_layout.FigureInput((700, 187), ())], claims)
+    assert wide.layout == "stack" and wide.sizes[0][0] > 800
+    tall = slide_layout.plan([slide_layout.FigureInput((700, 600), ())], claims)
+    assert tall.layout == "side" and tall.sizes[0][1] <= slide_layout.BODY_HEIGHT
+    two = slide_layout.plan([slide_layout.FigureInput((700, 187), ()), slide_layout.FigureInput((700, 258), ())], claims)
+    assert two.layout == "side" and sum(h for _, h in two.sizes) < slide_layout.BODY_HEIGHT
+
+
+def test_more_claim_text_gets_a_smaller_font() -> None:
+    few = slide_layout.plan([slide_layout.FigureInput((700, 600), ())], [("Deck", ("one line",))])
+    many = slide_layout.plan([slide_layout.FigureInput((700, 600), ())], [("Deck", ("a long sentence " * 40,) * 3)])
+    assert many.claims_size < few.claims_size
+
+
+def test_hangul_is_estimated_wider_than_latin() -> None:
+    assert slide_layout.text_px("가나다라", 10) > slide_layout.text_px("abcd", 10)
+
+
+# the vendored reveal.js -----------------------------------------------------------
+
+
+def test_vendored_reveal_matches_its_readme_and_keeps_its_licence() -> None:
+    readme = (VENDOR / "README.md").read_text()
+    assert f"reveal.js {slides.REVEAL_VERSION}" in readme and f"reveal.js@{slides.REVEAL_VERSION}" in readme
+    rows = re.findall(r"\| `(reveal\.js/[^`]+)` \|[^|]*\| `([0-9a-f]{64})` \|", readme)
+    assert {name for name, _ in rows} == {"reveal.js/reveal.js", "reveal.js/reveal.css", "reveal.js/plugin/notes.js", "reveal.js/LICENSE"}
+    for name, digest in rows:
+        assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
+    assert "MIT" in readme and "Permission is hereby granted" in (VENDOR / "reveal.js/LICENSE").read_text()
+    total = sum(p.stat().st_size for p in VENDOR.rglob("*") if p.is_file())
+    assert total < 400_000, f"vendor folder is {total} bytes: keep only the files the slides use"
