@@ -155,14 +155,14 @@ def _plan_stack(figures: Sequence[FigureInput], claims: Sequence[tuple[str, Sequ
     for size in CLAIM_SIZES:
         for h in range(height, STACK_MIN_HEIGHT - 1, -10):
             w, h2 = fit(fig.size, (BODY_WIDTH, h))
-            room = BODY_HEIGHT - FIGCAPTION_PX - h2 - note_px - STACK_GAP_PX
+            room = BODY_HEIGHT - FIGCAPTION_PX - h2 - note_px - STACK_GAP_PX - 4
             if all(claims_height([c], size, column) <= room for c in claims):
                 return Plan("stack", ((w, h2),), size)
     return None
 
 
 def _plan_side(figures: Sequence[FigureInput], claims: Sequence[tuple[str, Sequence[str]]], quote: str) -> Plan:
-    captions = len(figures) * FIGCAPTION_PX + (len(figures) - 1) * FIGURE_GAP_PX
+    captions = len(figures) * (FIGCAPTION_PX + FIGURE_GAP_PX)
     notes = [notes_height(f.notes, SIDE_FIGURES_WIDTH) for f in figures]
     missing = [0.0 if f.size is not None else 30 + lines(f.missing, 14, SIDE_FIGURES_WIDTH - 34) * 14 * 1.4 for f in figures]
     charts = [f for f in figures if f.size is not None]
@@ -175,6 +175,57 @@ def _plan_side(figures: Sequence[FigureInput], claims: Sequence[tuple[str, Seque
             chosen = size
             break
     return Plan("side", sizes, chosen)
+
+
+# tables -----------------------------------------------------------------------------------
+
+MATRIX_SIZES = (11.0, 10.5, 10.0, 9.5)
+"""Font sizes tried for the C2 matrix on a slide, largest first; below the last the rows are split."""
+
+MATRIX_LINE = 1.35
+MATRIX_CELL_PAD = 6 + 1  # padding top + bottom, and the rule under each row
+
+
+@dataclass(frozen=True)
+class CellText:
+    """One matrix cell as the slide shows it: a first line (badge and verdict) and evidence lines."""
+
+    lead: str
+    evidence: tuple[str, ...] = ()
+
+
+def cell_height(cell: CellText, size: float, width: float) -> float:
+    inner = width - 12
+    height = lines(cell.lead, size, inner) * size * MATRIX_LINE
+    height += sum(lines(e, size * 0.91, inner) * size * 0.91 * MATRIX_LINE for e in cell.evidence)
+    return height + MATRIX_CELL_PAD
+
+
+def table_height(rows: Sequence[Sequence[CellText]], widths: Sequence[float], size: float) -> float:
+    """Estimated height of a table whose rows are cells of `widths` px (the header row included)."""
+    header = (size + 1) * MATRIX_LINE + 8
+    return header + sum(max(cell_height(c, size, w) for c, w in zip(row, widths)) for row in rows)
+
+
+def split_table(
+    rows: Sequence[Sequence[CellText]], widths: Sequence[float], height: float, sizes: Sequence[float] = MATRIX_SIZES
+) -> tuple[float, tuple[tuple[int, ...], ...]]:
+    """A font size and the row groups (indices) so that each group's table fits `height`.
+
+    One group at the largest size that fits; when none does, the smallest
+    size and as few consecutive groups as fill the height.
+    """
+    for size in sizes:
+        if table_height(rows, widths, size) <= height:
+            return size, (tuple(range(len(rows))),)
+    size = sizes[-1]
+    groups: list[list[int]] = [[]]
+    for i, row in enumerate(rows):
+        trial = [rows[j] for j in groups[-1]] + [row]
+        if groups[-1] and table_height(trial, widths, size) > height:
+            groups.append([])
+        groups[-1].append(i)
+    return size, tuple(tuple(g) for g in groups)
 
 
 # checking -------------------------------------------------------------------------------

@@ -29,11 +29,14 @@ from .matrix import COLUMNS as MATRIX_COLUMNS
 from .slide_layout import (
     BODY_HEIGHT,
     BODY_WIDTH,
+    MATRIX_SIZES,
+    CellText,
     SLIDE_HEIGHT,
     SLIDE_WIDTH,
     FigureInput,
     layout_document,
     plan,
+    split_table,
     svg_size,
     text_size,
 )
@@ -230,6 +233,10 @@ DECK: tuple[DeckSlide, ...] = (
 """The deck in order: the source deck's slides 1-13, its isolation and scaling bullets, then methods and provenance."""
 
 
+MATRIX_COLUMN_WIDTH = 514
+"""Width (px) of the one-column matrix on the physical and virtual server slides (.layout-column)."""
+
+
 # contexts -----------------------------------------------------------------------------
 
 
@@ -281,6 +288,8 @@ class Slide:
     """Chart slides: `stack` (chart above, claims below) or `side` (charts left, claims right)."""
     claims_size: float = 13
     """Font size (px) of the claims, smaller when they hold much text."""
+    table_size: float = 11
+    """Font size (px) of a matrix slide's table."""
     text_size: float = 13.5
     """Font size (px) of a text slide's paragraphs, smaller when they are long."""
     quote: str = ""
@@ -330,7 +339,7 @@ def figure(chart_id: str, block: ChartBlock | None, tr: Translator) -> tuple[Sli
             chart_id=chart_id
         )
         return SlideFigure(chart_id, chart_id, None, 0, 0, "", (), missing), FigureInput(None, (), missing)
-    notes = tuple(block.notes)
+    notes = shown_notes(block.notes, tr)
     if block.svg is None:
         missing = block.missing or ""
         return SlideFigure(chart_id, block.title, None, 0, 0, "", notes, missing), FigureInput(None, notes, missing)
@@ -338,6 +347,40 @@ def figure(chart_id: str, block: ChartBlock | None, tr: Translator) -> tuple[Sli
         SlideFigure(chart_id, block.title, block.svg, 0, 0, block.alt, notes),
         FigureInput(svg_size(str(block.svg)), notes),
     )
+
+
+MAX_FIGURE_NOTES = 2
+"""Notes shown under a chart on a slide; the rest are in the speaker notes (all are in the report)."""
+
+
+def shown_notes(notes: Sequence[str], tr: Translator) -> tuple[str, ...]:
+    """The first MAX_FIGURE_NOTES notes, and a line saying how many more the speaker notes hold."""
+    if len(notes) <= MAX_FIGURE_NOTES + 1:
+        return tuple(notes)
+    rest = len(notes) - MAX_FIGURE_NOTES
+    return (*notes[:MAX_FIGURE_NOTES], tr("… and {count} more notes in the speaker notes.").format(count=tr.integer(rest)))
+
+
+def matrix_cells(matrix: Matrix, column: int | None) -> list[list[CellText]]:
+    """The matrix rows as the slide shows them (a "no verdict" cell shows only its badge), for sizing."""
+    columns = range(len(matrix.platforms)) if column is None else (column,)
+    rows = []
+    for row in matrix.rows:
+        cells = [CellText(row.criterion)]
+        for c in columns:
+            cell = row.cells[c]
+            lead = cell.verdict_label if cell.verdict == "none" else f"{cell.verdict_label} {cell.text}"
+            cells.append(CellText(lead, tuple(f"{ev.chart_id}: {ev.text}" for ev in cell.evidence)))
+        rows.append(cells)
+    return rows
+
+
+def matrix_widths(column: int | None) -> tuple[float, ...]:
+    """Column widths (px) of the slide matrix: criterion 17% of the body, or 30% of the one-column table."""
+    if column is None:
+        first = BODY_WIDTH * 0.17
+        return (first, *((BODY_WIDTH - first) / 3,) * 3)
+    return (MATRIX_COLUMN_WIDTH * 0.3, MATRIX_COLUMN_WIDTH * 0.7)
 
 
 def headline(table: DataTable | None) -> tuple[str, ...]:
@@ -403,7 +446,7 @@ def _chart_notes(figures: Sequence[SlideFigure], blocks: Sequence[ChartBlock | N
             if passage:
                 notes.append(passage)
         notes.append(fig.alt or fig.missing or "")
-        notes.extend(fig.notes)
+        notes.extend(block.notes if block is not None else fig.notes)
     return [n for n in notes if n]
 
 
@@ -452,13 +495,20 @@ def build_slides(report: ReportPage, tr: Translator) -> tuple[Slide, ...]:
             if spec.kind == "matrix-column":
                 column = [platform for platform, _ in MATRIX_COLUMNS].index(spec.platform)
                 claims = (Claim("deck", _deck_label(spec, tr), tuple(tr(b) for b in spec.bullets)),)
-            add(
-                spec,
-                matrix=report.matrix,
-                column=column,
-                claims=claims,
-                notes=(report.matrix.caption, *methods),
-            )
+            sizes = MATRIX_SIZES if column is None else (12.0, *MATRIX_SIZES)
+            size, groups = split_table(matrix_cells(report.matrix, column), matrix_widths(column), BODY_HEIGHT, sizes)
+            for n, group in enumerate(groups):
+                part = replace(report.matrix, rows=tuple(report.matrix.rows[i] for i in group))
+                add(
+                    spec,
+                    key=spec.key if n == 0 else f"{spec.key}-{n + 1}",
+                    title=tr(spec.title) + (f" ({n + 1}/{len(groups)})" if len(groups) > 1 else ""),
+                    matrix=part,
+                    column=column,
+                    claims=claims,
+                    table_size=size,
+                    notes=(report.matrix.caption, *methods),
+                )
         elif spec.kind == "methods":
             add(spec, paragraphs=methods, text_size=text_size(methods, BODY_WIDTH, BODY_HEIGHT), notes=methods)
         elif spec.kind == "hosts":

@@ -184,6 +184,37 @@ def test_every_slide_fits_its_page_golden(lang: str) -> None:
     assert slides.overflows(B.TEMPLATES_DIR, page) == []
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_slide_fits_with_every_suite_from_two_hosts(tmp_path: Path, lang: str) -> None:
+    """The heaviest deck: all charts drawn, evidence from two hosts in every matrix cell, long passages."""
+    import report_fixtures
+
+    if not hasattr(report_fixtures, "make_suites_dataset"):
+        pytest.skip("tests/report_fixtures.py has no make_suites_dataset (the suites' fixture) yet")
+    first = report_fixtures.make_suites_dataset(tmp_path / "lab-a")
+    second = report_fixtures.as_other_host(first, tmp_path / "lab-b", "synthetic-host-02", "lab-b")
+    startup = make_startup_dataset(tmp_path / "startup", n=8)
+    page, _ = pages_for((str(first), str(second), str(startup)), lang)
+    assert slides.overflows(B.TEMPLATES_DIR, page) == []
+    assert sum(1 for s in page.slides if s.figures and any(f.svg for f in s.figures)) >= 10
+
+
+def test_a_long_matrix_is_split_over_slides_and_short_notes_stay_whole() -> None:
+    cell = slide_layout.CellText("weakness " + "word " * 30, tuple(f"C{i}: evidence line number {i}" for i in range(6)))
+    rows = [[slide_layout.CellText("Criterion"), cell, cell, cell] for _ in range(7)]
+    widths = slides.matrix_widths(None)
+    size, groups = slide_layout.split_table(rows, widths, slide_layout.BODY_HEIGHT)
+    assert size == slide_layout.MATRIX_SIZES[-1] and len(groups) > 1
+    assert [i for g in groups for i in g] == list(range(7))
+    assert all(slide_layout.table_height([rows[i] for i in g], widths, size) <= slide_layout.BODY_HEIGHT for g in groups)
+    small, one = slide_layout.split_table(rows[:2], widths, slide_layout.BODY_HEIGHT)
+    assert small == slide_layout.MATRIX_SIZES[0] and one == ((0, 1),)
+    tr = translator("en")
+    assert slides.shown_notes(["a", "b", "c"], tr) == ("a", "b", "c")
+    capped = slides.shown_notes(["a", "b", "c", "d", "e"], tr)
+    assert capped[:2] == ("a", "b") and "3" in capped[2] and len(capped) == 3
+
+
 def test_the_overflow_check_catches_text_that_runs_off_a_slide() -> None:
     page, _ = pages_for((GOLDEN,), "en")
     flood = " ".join(["A very long paragraph about methods that goes on and on."] * 60)
