@@ -167,7 +167,8 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
         caption=tr(definition.caption),
     )
     notes = gap_notes(data, definition.expects, tr)
-    if data.measured.empty:
+    withheld = definition.withhold(data, tr) if definition.withhold and not data.measured.empty else None
+    if data.measured.empty or withheld:
         datasets = ", ".join(data.datasets)
         table = definition.table(data, tr) if not data.summary.empty else None
         return ChartBlock(
@@ -176,7 +177,8 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
             svg=None,
             table=table,
             notes=notes,
-            missing=tr(definition.no_data).format(datasets=datasets),
+            missing=withheld or tr(definition.no_data).format(datasets=datasets),
+            passage=definition.passage(data, tr) if definition.passage and withheld else None,
         )
     alt_text = definition.describe(data, tr)
     svg = render(
@@ -192,6 +194,7 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
         svg=Markup(svg),
         table=definition.table(data, tr),
         notes=notes + failure_notes(data, tr),
+        passage=definition.passage(data, tr) if definition.passage else None,
     )
 
 

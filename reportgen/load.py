@@ -36,16 +36,51 @@ TIDY_COLUMNS: tuple[str, ...] = (
     "ok",
     "warmup",
     "error",
+    "repetition",
+    "instance",
+    "detail",
+    "host_id",
 )
 
 EXPECTED_UNITS: dict[tuple[str, str], str] = {
     ("C3", "start_time"): "s",
     ("C5", "phase_end"): "s",
+    ("C1", "memory_bytes"): "bytes",
+    ("C1", "cpu_seconds"): "s",
+    ("C1", "window_s"): "s",
+    ("C1", "host_memory_bytes"): "bytes",
+    ("C4", "image_bytes"): "bytes",
+    ("C4", "image_apparent_bytes"): "bytes",
+    ("C4", "image_allocated_bytes"): "bytes",
+    ("C6", "distinct_fingerprints"): "count",
+    ("C6", "fingerprint"): "bytes",
+    ("C6", "upper_layer_bytes"): "bytes",
+    ("C6", "disk_changed"): "count",
+    ("C7", "disk_used_bytes"): "bytes",
+    ("C7", "image_size_sum_bytes"): "bytes",
+    ("C7", "disk_allocated_bytes"): "bytes",
+    ("C9", "instances_ready"): "count",
+    ("C9", "instance_memory"): "bytes",
+    ("C9", "host_fit_extrapolated"): "count",
+    ("C9", "budget_bytes"): "bytes",
+    ("C9", "start_time"): "s",
+    ("C10", "victim_latency"): "s",
+    ("C10", "hog_memory_bytes"): "bytes",
+    ("C11", "scale_out_s"): "s",
+    ("C11", "recover_s"): "s",
 }
-"""Unit each (chart id, metric) must carry; later suites add their own rows here."""
+"""Unit each (chart id, metric) must carry; every suite's metrics (docs/suites/*.md)."""
 
-PHASED: tuple[tuple[str, str], ...] = (("C5", "phase_end"),)
-"""(chart id, metric) pairs whose every row names a phase."""
+PHASED: tuple[tuple[str, str], ...] = (
+    ("C5", "phase_end"),
+    ("C1", "memory_bytes"),
+    ("C1", "cpu_seconds"),
+    ("C1", "host_memory_bytes"),
+    ("C9", "instance_memory"),
+    ("C10", "victim_latency"),
+)
+"""(chart id, metric) pairs whose every row names a phase (C1: the part, app/platform/engine/spare; C9: ready
+or peak; C10: alone or beside_hog). C4's layer role is read from `phase` but a missing one is tolerated."""
 
 
 def default_dataset() -> str:
@@ -123,14 +158,71 @@ def check(dataset: Dataset) -> None:
             raise DatasetError(f"{dataset.location.child('manifest.json')}: {key} is not a string")
 
 
+ARTIFACT_KEYS: dict[str, tuple[str, ...]] = {
+    "process": ("binary_sha256",),
+    "container": ("image_id",),
+    "vm": ("initramfs_sha256", "kernel_sha256"),
+}
+"""Per platform, the manifest `artifacts` key naming what ran (first one present): the image it ran."""
+
+MANIFEST_COLUMNS: tuple[str, ...] = ("dataset", "artifact", "host_label", "host_name")
+"""Columns tidy() adds from each dataset's manifest."""
+
+
+def artifact_digest(manifest: dict[str, Any], platform: str) -> str | None:
+    """The digest of what `platform` ran in this dataset (container image id, binary or initramfs sha256)."""
+    for key in ARTIFACT_KEYS.get(platform, ()):
+        value = manifest_get(manifest, "artifacts", platform, key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def host_label(manifest: dict[str, Any]) -> str:
+    """A short, language-neutral description of the measuring host's set-up: CPU · OS · kernel · engine versions."""
+    parts = [manifest_get(manifest, "host", key) for key in ("cpu_model", "os", "kernel")]
+    docker = manifest_get(manifest, "host", "docker_version")
+    qemu = manifest_get(manifest, "host", "qemu_version")
+    parts.append(f"Docker {docker}" if docker else None)
+    parts.append(f"QEMU {str(qemu).split(' ')[0]}" if qemu else None)
+    return " · ".join(str(p) for p in parts if p) or "—"
+
+
+def host_name(manifest: dict[str, Any]) -> str:
+    """What to call the measuring host: the name the collector was given (`host.label`), else its id."""
+    for key in ("label", "host_id"):
+        value = manifest_get(manifest, "host", key)
+        if isinstance(value, str) and value:
+            return value
+    return "—"
+
+
+def _artifact_column(dataset: Dataset, table: pa.Table) -> pa.Array:
+    """Per row, the digest of the artifact it ran: only rows of the run's own workload (not a suite's helpers)."""
+    workload = manifest_get(dataset.manifest, "run", "workload")
+    column = pa.nulls(table.num_rows, pa.string())
+    if not isinstance(workload, str) or table.num_rows == 0:
+        return column
+    own = pc.equal(table["workload"], workload)
+    for platform in ARTIFACT_KEYS:
+        digest = artifact_digest(dataset.manifest, platform)
+        if digest is not None:
+            hit = pc.and_(own, pc.equal(table["platform"], platform))
+            column = pc.if_else(hit, pa.scalar(digest, pa.string()), column)
+    return column
+
+
 def tidy(datasets: Sequence[Dataset]) -> pa.Table:
-    """One long table of all samples: TIDY_COLUMNS plus `dataset`, strings dictionary-encoded."""
+    """One long table of all samples: TIDY_COLUMNS plus MANIFEST_COLUMNS, strings dictionary-encoded."""
     tables = []
     for dataset in datasets:
         t = dataset.samples.select(list(TIDY_COLUMNS))
         t = t.append_column("dataset", pa.repeat(pa.scalar(dataset.label, pa.string()), t.num_rows))
+        t = t.append_column("artifact", _artifact_column(dataset, t))
+        t = t.append_column("host_label", pa.repeat(pa.scalar(host_label(dataset.manifest), pa.string()), t.num_rows))
+        t = t.append_column("host_name", pa.repeat(pa.scalar(host_name(dataset.manifest), pa.string()), t.num_rows))
         tables.append(t)
-    combined = pa.concat_tables(tables) if tables else pa.table({c: [] for c in (*TIDY_COLUMNS, "dataset")})
+    combined = pa.concat_tables(tables) if tables else pa.table({c: [] for c in (*TIDY_COLUMNS, *MANIFEST_COLUMNS)})
     columns = []
     for name in combined.column_names:
         col = combined[name]

@@ -5,7 +5,7 @@ argue one point each (7-12); msgids are English and the Korean catalog holds
 the deck's own wording. A criterion the deck names without saying anything
 about a platform is shown as "no verdict", not filled in. Evidence links are
 added for cells a registered chart measures; later charts (C1, C4, C6-C11)
-add entries to EVIDENCE.
+add entries to EVIDENCE (their functions live in suite_evidence.py).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
+from . import suite_evidence
 from .charts import ChartInput
 from .i18n import N_, Translator
 from .pages import EvidenceLink, Matrix, MatrixCell, MatrixRow
@@ -128,11 +129,31 @@ def _boot_chain(inputs: Mapping[str, ChartInput], platform: str, tr: Translator)
 
 
 EVIDENCE: dict[tuple[str, str], tuple[Evidence, ...]] = {
-    ("efficiency", "process"): (_start_time, _boot_chain),
-    ("efficiency", "vm"): (_start_time, _boot_chain),
-    ("efficiency", "container"): (_start_time, _boot_chain),
+    ("efficiency", "process"): (_start_time, _boot_chain, suite_evidence.overhead, suite_evidence.density),
+    ("efficiency", "vm"): (_start_time, _boot_chain, suite_evidence.overhead, suite_evidence.density),
+    ("efficiency", "container"): (_start_time, _boot_chain, suite_evidence.overhead, suite_evidence.density),
+    ("isolation", "process"): (suite_evidence.isolation,),
+    ("isolation", "vm"): (suite_evidence.isolation,),
+    ("isolation", "container"): (suite_evidence.isolation,),
+    ("compatibility", "process"): (suite_evidence.portability,),
+    ("compatibility", "vm"): (suite_evidence.portability,),
+    ("compatibility", "container"): (suite_evidence.portability,),
+    ("autoscaling", "process"): (suite_evidence.scaling,),
+    ("autoscaling", "vm"): (suite_evidence.scaling,),
+    ("autoscaling", "container"): (suite_evidence.scaling,),
+    ("devops", "process"): (suite_evidence.drift,),
+    ("devops", "vm"): (suite_evidence.drift,),
+    ("devops", "container"): (suite_evidence.drift, suite_evidence.portability),
+    ("manageability", "process"): (suite_evidence.image_size,),
+    ("manageability", "vm"): (suite_evidence.image_size,),
+    ("manageability", "container"): (suite_evidence.image_size, suite_evidence.layer_reuse),
 }
-"""(criterion, platform) -> functions giving the measured figures that back the cell."""
+"""(criterion, platform) -> functions giving the measured figures that back the cell.
+
+Resource efficiency: start time (C3, C5), overhead (C1), density (C9); isolation: noisy neighbour (C10);
+compatibility: the same digest on several hosts (C8); auto scaling: scale-out and recovery (C11); DevOps:
+environment drift (C6) and, for containers, the image carrying its dependencies (C8); management: image
+size (C4) and layer reuse (C7). MSA has no measurement."""
 
 
 def build_matrix(inputs: Mapping[str, ChartInput], tr: Translator) -> Matrix:

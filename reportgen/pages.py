@@ -64,6 +64,8 @@ class ChartBlock:
     """Partial gaps: platforms not measured, runs that failed."""
     missing: str | None = None
     """Set when there is nothing to draw; the section shows this instead of a chart."""
+    passage: str | None = None
+    """What the measurement shows against the source deck's claim, in a sentence or three."""
 
 
 @dataclass(frozen=True)

@@ -222,3 +222,275 @@ def _manifest(
         },
         "artifacts": {},
     }
+
+
+# Datasets of the other suites (C1, C4, C6-C11) ---------------------------------------------------------------
+
+SUITE_CHARTS: dict[str, tuple[str, ...]] = {
+    "overhead": ("C1",),
+    "image": ("C4", "C7"),
+    "consistency": ("C6",),
+    "density": ("C9",),
+    "isolation": ("C10",),
+    "recovery": ("C11",),
+}
+"""The suites make_suites_dataset can write, and the charts each feeds."""
+
+HOST_MEMORY = 8 * 2**30
+IMAGE_ID = "sha256:" + "ab12" * 16
+BINARY_SHA = "cd34" * 16
+INITRAMFS_SHA = "ef56" * 16
+
+
+def make_suites_dataset(
+    root: str | Path,
+    *,
+    suites: Sequence[str] = tuple(SUITE_CHARTS),
+    platforms: Sequence[str] = ("process", "container", "vm"),
+    seed: int = 0,
+    accelerator: str = "kvm",
+    host_id: str = "synthetic-host-01",
+    host_label: str = "lab-a",
+    image_id: str = IMAGE_ID,
+    created_at: str = CREATED_AT,
+    failed_vm_isolation: int = 0,
+) -> Path:
+    """Write one version with rows shaped as the collector's overhead, image, consistency, density,
+    isolation and recovery suites write them (metrics, units, phases and `detail` keys as in
+    docs/suites); values are made up but plausible, and differ with `seed`.
+
+    `failed_vm_isolation` turns that many of the VM's measured isolation runs into failures (one
+    ok=false row each, as the suite writes when a victim does not finish).
+    """
+    rng = np.random.default_rng(seed)
+    rows: list[dict[str, Any]] = []
+
+    def add(suite: str, chart: str, platform: str, metric: str, unit: str, value: float | None, **kw: Any) -> None:
+        rows.append({
+            "suite": suite, "chart_id": chart, "platform": platform, "metric": metric, "unit": unit, "value": value,
+            "workload": kw.pop("workload", "busybox"), "repetition": kw.pop("repetition", 0),
+            "warmup": kw.pop("warmup", False), "instance": kw.pop("instance", 0), "phase": kw.pop("phase", None),
+            "accelerator": accelerator if platform == "vm" else "none", "ok": value is not None,
+            "error": kw.pop("error", None), "detail": kw.pop("detail", None),
+        })
+
+    for suite in suites:
+        for platform in platforms:
+            {"overhead": _overhead, "image": _image, "consistency": _consistency, "density": _density,
+             "isolation": _isolation, "recovery": _recovery}[suite](add, platform, rng, failed_vm_isolation)
+    table = _table(rows, host_id, created_at)
+    manifest = _manifest(platforms, 3, 1, accelerator, created_at, host_id)
+    manifest["run"].update(suites=list(suites), instances=3, memory_budget_mib=512, max_instances=8)
+    manifest["host"]["label"] = host_label
+    manifest["host"]["memory_bytes"] = HOST_MEMORY
+    manifest["artifacts"] = {
+        "process": {"binary": "/usr/bin/busybox", "binary_sha256": BINARY_SHA},
+        "container": {"image": "vmcbench/workload:busybox", "image_id": image_id},
+        "vm": {"accelerator": accelerator, "initramfs_sha256": INITRAMFS_SHA},
+    }
+    return Path(write_version(root, table, manifest).location.path)
+
+
+def as_other_host(version: str | Path, root: str | Path, host_id: str, label: str) -> Path:
+    """A copy of a dataset version under `root` that claims another host identity (host_id, label).
+
+    For C8 tests and demos on one machine: the samples are the same, only who measured them is
+    changed, and the manifest's notes say so.
+    """
+    import pyarrow.compute as pc
+
+    from collector.dataset import read_dataset
+
+    dataset = read_dataset(str(version))
+    table = dataset.samples
+    index = table.schema.get_field_index("host_id")
+    table = table.set_column(index, "host_id", pa.repeat(pa.scalar(host_id, pa.string()), table.num_rows))
+    assert pc.all(pc.equal(table["host_id"], host_id)).as_py()
+    manifest = {k: v for k, v in dataset.manifest.items()
+                if k not in ("schema_version", "dataset", "version", "parent_version", "sample_count", "files")}
+    manifest["host"] = {**manifest.get("host", {}), "host_id": host_id, "label": label}
+    manifest["notes"] = {**manifest.get("notes", {}), "fixture": f"host identity rewritten from {dataset.label}"}
+    return Path(write_version(root, table, manifest).location.path)
+
+
+def _json(obj: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False)
+
+
+def _table(rows: list[dict[str, Any]], host_id: str, created_at: str) -> pa.Table:
+    n = len(rows)
+    t0 = np.datetime64(created_at.replace("Z", ""), "us")
+    started = t0 + (np.arange(n, dtype=np.int64) * 50_000).astype("timedelta64[us]")
+    col = lambda name: [r[name] for r in rows]  # noqa: E731
+    data: dict[str, Any] = {
+        "sample_id": pa.array(np.arange(1, n + 1, dtype=np.int64)),
+        "run_id": pa.array(["run-0002"] * n, pa.string()),
+        "suite": pa.array(col("suite"), pa.string()),
+        "chart_id": pa.array(col("chart_id"), pa.string()),
+        "platform": pa.array(col("platform"), pa.string()),
+        "workload": pa.array(col("workload"), pa.string()),
+        "metric": pa.array(col("metric"), pa.string()),
+        "unit": pa.array(col("unit"), pa.string()),
+        "value": pa.array([None if v is None else float(v) for v in col("value")], pa.float64()),
+        "repetition": pa.array(col("repetition"), pa.int32()),
+        "warmup": pa.array(col("warmup"), pa.bool_()),
+        "instance": pa.array(col("instance"), pa.int32()),
+        "phase": pa.array(col("phase"), pa.string()),
+        "accelerator": pa.array(col("accelerator"), pa.string()),
+        "host_id": pa.array([host_id] * n, pa.string()),
+        "ok": pa.array(col("ok"), pa.bool_()),
+        "error": pa.array(col("error"), pa.string()),
+        "detail": pa.array([None if d is None else _json(d) for d in col("detail")], pa.string()),
+        "started_at": pa.array(started, pa.timestamp("us", tz="UTC")),
+        "recorded_at": pa.array(started + np.timedelta64(10_000, "us"), pa.timestamp("us", tz="UTC")),
+    }
+    return pa.table(data, schema=SAMPLE_SCHEMA)
+
+
+MIB = 2**20
+
+
+def _overhead(add, platform: str, rng: np.random.Generator, _failed: int) -> None:
+    app = {"process": 1.3, "container": 1.3, "vm": 0.8}[platform] * MIB
+    over = {"process": 0.0, "container": 12.0, "vm": 210.0}[platform] * MIB
+    for tick in range(5):
+        parts = {"app": round(app * rng.uniform(0.98, 1.02)), "platform": round(over * rng.uniform(0.98, 1.02))}
+        if platform == "container":
+            parts["engine"] = round(130 * MIB * rng.uniform(0.99, 1.01))
+        for part, value in parts.items():
+            add("overhead", "C1", platform, "memory_bytes", "bytes", value, repetition=tick, phase=part,
+                detail={"source": "synthetic"})
+        add("overhead", "C1", platform, "memory_bytes", "bytes", HOST_MEMORY - sum(parts.values()), repetition=tick,
+            phase="spare", detail={"host_total_bytes": HOST_MEMORY})
+        window = 1.0 + rng.uniform(0, 0.01)
+        cpu = {"app": 0.01, "platform": {"process": 0.0, "container": 0.002, "vm": 0.03}[platform]}
+        if platform == "container":
+            cpu["engine"] = 0.01
+        cpu = {k: v * rng.uniform(0.5, 1.5) for k, v in cpu.items()}
+        for part, value in cpu.items():
+            add("overhead", "C1", platform, "cpu_seconds", "s", value, repetition=tick, phase=part,
+                detail={"host_cores": 2})
+        add("overhead", "C1", platform, "cpu_seconds", "s", 2 * window - sum(cpu.values()), repetition=tick,
+            phase="spare", detail={"host_cores": 2})
+        add("overhead", "C1", platform, "window_s", "s", window, repetition=tick, detail={"host_cores": 2})
+        for phase, value in (("total", HOST_MEMORY), ("available", HOST_MEMORY // 2)):
+            add("overhead", "C1", platform, "host_memory_bytes", "bytes", value, repetition=tick, phase=phase)
+
+
+def _image(add, platform: str, rng: np.random.Generator, _failed: int) -> None:
+    if platform == "process":
+        files = [("app", "busybox", 1_982_256)]
+    elif platform == "vm":
+        files = [("kernel", "vmlinuz", 14_186_432), ("initramfs", "busybox.cpio", 1_983_488), ("disk", "disk.img", 33_554_432)]
+    else:
+        layers = [("base_os", 29_150_208), ("runtime", 51_380_224), ("app", 1_984_132)]
+        for i, (role, size) in enumerate(layers):
+            detail = {"role": role, "layer_index": i, "created_by": f"/bin/sh -c #(nop) COPY layer {i}", "image_id": IMAGE_ID}
+            add("image", "C4", platform, "image_bytes", "bytes", size, phase=role, instance=i, detail=detail)
+            add("image", "C4", platform, "image_apparent_bytes", "bytes", size - 100, phase=role, instance=i, detail=detail)
+            add("image", "C4", platform, "image_allocated_bytes", "bytes", size + 8192, phase=role, instance=i, detail=detail)
+        base, app = 1_984_132, 65_536
+        for k in range(1, 4):
+            for kind in ("shared", "standalone"):
+                used = base + k * (app + 100) if kind == "shared" else k * (base + app + 100)
+                detail = {"set": kind, "k": k, "app_bytes": app, "base_bytes": base, "method": "engine_df"}
+                add("image", "C7", platform, "disk_used_bytes", "bytes", used, instance=k - 1, detail=detail)
+                add("image", "C7", platform, "image_size_sum_bytes", "bytes", k * (base + app + 100), instance=k - 1,
+                    detail={**detail, "method": "sum_of_image_sizes"})
+                add("image", "C7", platform, "disk_allocated_bytes", "bytes", used + 40_960 * k, instance=k - 1,
+                    detail={**detail, "method": "du_overlay2"})
+        return
+    for i, (role, name, size) in enumerate(files):
+        detail = {"role": role, "file": name}
+        add("image", "C4", platform, "image_apparent_bytes", "bytes", size, phase=role, instance=i, detail=detail)
+        add("image", "C4", platform, "image_allocated_bytes", "bytes", size + 4096, phase=role, instance=i, detail=detail)
+
+
+def _consistency(add, platform: str, rng: np.random.Generator, _failed: int) -> None:
+    n = 3
+    for rep in range(2):
+        common = dict(repetition=rep, workload="consistency-work")
+        if platform == "vm":
+            for i in range(n):
+                add("consistency", "C6", platform, "fingerprint", "bytes", 33_554_432, instance=i,
+                    detail={"sha256": f"{rep}{i}" * 32, "changed": True}, **common)
+            add("consistency", "C6", platform, "distinct_fingerprints", "count", n,
+                detail={"n": n, "measured": n, "subject": "VM disk images"}, **common)
+            add("consistency", "C6", platform, "disk_changed", "count", n, detail={"n": n, "measured": n}, **common)
+        elif platform == "container":
+            for i in range(n):
+                add("consistency", "C6", platform, "fingerprint", "bytes", 1_984_132, instance=i,
+                    detail={"sha256": "aa" * 32, "layers_unchanged": True}, **common)
+                add("consistency", "C6", platform, "upper_layer_bytes", "bytes", 114, instance=i,
+                    detail={"changes": ["A /data"]}, **common)
+            add("consistency", "C6", platform, "distinct_fingerprints", "count", 1,
+                detail={"n": n, "measured": n, "subject": "image layers"}, **common)
+        else:
+            for i in range(n):
+                add("consistency", "C6", platform, "fingerprint", "bytes", 180, instance=i,
+                    detail={"sha256": "bb" * 32}, **common)
+            add("consistency", "C6", platform, "distinct_fingerprints", "count", 1,
+                detail={"n": n, "measured": n, "mutated": True, "shared_by": n}, **common)
+
+
+def _density(add, platform: str, rng: np.random.Generator, _failed: int) -> None:
+    budget = 512 * MIB
+    footprint = {"process": 0.5, "container": 4.0, "vm": 200.0}[platform] * MIB
+    cap = 8
+    add("density", "C9", platform, "start_time", "s", 0.1, warmup=True, detail={"position": 0})
+    for rep in range(1, 3):
+        count = min(cap, int(budget // footprint))
+        reason = "max_instances" if count == cap else "budget"
+        costs = []
+        for i in range(count):
+            add("density", "C9", platform, "start_time", "s", {"process": 0.004, "container": 0.3, "vm": 3.5}[platform]
+                * rng.uniform(0.9, 1.1), repetition=rep, instance=i, detail={"running_before": i})
+            cost = round(footprint * rng.uniform(0.95, 1.05))
+            costs.append(cost)
+            add("density", "C9", platform, "instance_memory", "bytes", cost, repetition=rep, instance=i, phase="ready",
+                detail={"host_cost_bytes": cost, "running": i + 1})
+            add("density", "C9", platform, "instance_memory", "bytes", cost - 4096, repetition=rep, instance=i,
+                phase="peak", detail={"host_cost_bytes": cost, "running": count})
+        add("density", "C9", platform, "instances_ready", "count", count, repetition=rep,
+            detail={"stop_reason": reason, "budget_bytes": budget, "max_instances": cap, "alive_at_peak": count})
+        add("density", "C9", platform, "budget_bytes", "bytes", budget, repetition=rep, detail={"max_instances": cap})
+        mean = sum(costs) / len(costs)
+        detail = {"extrapolated": True, "host_memory_bytes": HOST_MEMORY, "reserve_bytes": 2 * 2**30,
+                  "per_instance_mean_bytes": round(mean)}
+        if platform == "vm":
+            detail["host_fit_if_guest_memory_fully_used"] = int((HOST_MEMORY - 2 * 2**30) // (256 * MIB))
+        add("density", "C9", platform, "host_fit_extrapolated", "count", int((HOST_MEMORY - 2 * 2**30) // mean),
+            repetition=rep, detail=detail)
+
+
+def _isolation(add, platform: str, rng: np.random.Generator, failed_vm: int) -> None:
+    alone = {"process": 0.008, "container": 0.008, "vm": 0.12}[platform]
+    slowdown = {"process": 2.0, "container": 1.0, "vm": 1.05}[platform]
+    for rep in range(3):
+        warm = rep == 0
+        for phase in ("alone", "beside_hog"):
+            common = dict(repetition=rep, warmup=warm, phase=phase, workload="busybox-victim")
+            if platform == "vm" and not warm and rep > 2 - failed_vm and phase == "beside_hog":
+                add("isolation", "C10", platform, "victim_latency", "s", None,
+                    error="victim did not finish: 3 of 20 iterations within 600 s", detail={"iterations": 20}, **common)
+                continue
+            scale = alone * (slowdown if phase == "beside_hog" else 1.0)
+            for k in range(20):
+                add("isolation", "C10", platform, "victim_latency", "s", scale * rng.lognormal(0, 0.05),
+                    detail={"iteration": k, "iterations": 20}, **common)
+            if phase == "beside_hog":
+                add("isolation", "C10", platform, "hog_memory_bytes", "bytes", 256 * MIB,
+                    **{**common, "workload": "busybox-hog"})
+
+
+def _recovery(add, platform: str, rng: np.random.Generator, _failed: int) -> None:
+    start = {"process": 0.003, "container": 0.3, "vm": 3.0}[platform]
+    for rep in range(4):
+        common = dict(repetition=rep, warmup=rep == 0)
+        add("recovery", "C11", platform, "scale_out_s", "s", start * 1.2 * rng.uniform(0.9, 1.1),
+            detail={"n": 3, "ready_s": [start, start]}, **common)
+        by = "engine" if platform == "container" else "collector"
+        add("recovery", "C11", platform, "recover_s", "s", start * 1.4 * rng.uniform(0.9, 1.1),
+            detail={"restarted_by": by, "signal": "SIGKILL"}, **common)

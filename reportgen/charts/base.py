@@ -56,6 +56,10 @@ class ChartDef:
     table: Callable[[ChartInput, Translator], DataTable]
     describe: Callable[[ChartInput, Translator], str]
     expects: tuple[str, ...] = PLATFORM_ORDER
+    passage: Callable[[ChartInput, Translator], str] | None = None
+    """What the measurement shows against the deck's claim, computed from the data (handout and report)."""
+    withhold: Callable[[ChartInput, Translator], str | None] | None = None
+    """A reason not to draw although there are data (C8 with one host); the table is still shown."""
 
     @property
     def anchor(self) -> str:

@@ -1,0 +1,216 @@
+"""C10: noisy neighbour (deck bullets: CPU/memory isolation): a victim's per-iteration latency alone and
+beside a CPU + memory hog, per platform.
+
+The isolation suite runs a victim doing fixed work, timed per iteration
+inside the instance (`victim_latency`, phase `alone` or `beside_hog`), once
+alone and once with a hog started beside it: another bare process on the
+host (the physical server: no isolation), a second container under cgroup
+caps, or a second VM with its own vCPUs and memory. Per platform and phase
+the summary pools every iteration: p50 (the median, with its 95% CI) and p99
+(nearest rank). A slowdown is "clear" when the beside-hog median's CI lies
+wholly above the alone median's CI.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import pyarrow as pa
+
+from ..i18n import N_, Translator
+from ..pages import Cell, DataTable, Row
+from ..stats import GROUP_KEYS, latency_summary, rows
+from ..render_svg import FONT_FAMILY
+from ..suite_charts import labelled, ratio_text, seconds_cell
+from .base import ChartDef, ChartInput, duration_axis, order_rows, register, row_label
+
+PHASES: dict[str, str] = {"alone": N_("alone"), "beside_hog": N_("beside a hog")}
+PHASE_COLOURS = {"alone": "#5b6b82", "beside_hog": "#c0392b"}
+STATS: dict[str, str] = {"p50": N_("p50 (median) with 95% CI"), "p99": N_("p99")}
+KEYS = (*GROUP_KEYS, "phase")
+
+WIDTH = 380
+ROW_HEIGHT = 48
+
+
+def summarise(samples: pa.Table) -> pd.DataFrame:
+    frame = rows(samples, "C10", ("victim_latency",))
+    if frame.empty:
+        return pd.DataFrame(columns=[*KEYS, "n", "p50", "low", "high", "p99", "failures", "errors"])
+    return latency_summary(frame, KEYS)
+
+
+def _change(alone: dict, beside: dict) -> str:
+    """`slower`, `faster` or `same`: whether the beside-hog median's CI clears the alone median's CI."""
+    if beside["low"] > alone["high"]:
+        return "slower"
+    if beside["high"] < alone["low"]:
+        return "faster"
+    return "same"
+
+
+def pairs(data: ChartInput) -> list[dict]:
+    """Per series with both phases measured: the two rows, the p50 and p99 ratios and the verdict."""
+    out = []
+    measured = order_rows(data.measured, data.datasets)
+    for _, group in measured.groupby(list(GROUP_KEYS), sort=False):
+        by_phase = {r["phase"]: r for r in group.to_dict("records")}
+        if "alone" in by_phase and "beside_hog" in by_phase:
+            a, b = by_phase["alone"], by_phase["beside_hog"]
+            out.append({**{k: a[k] for k in GROUP_KEYS}, "alone": a, "beside": b,
+                        "r50": b["p50"] / a["p50"] if a["p50"] else float("nan"),
+                        "r99": b["p99"] / a["p99"] if a["p99"] else float("nan"), "change": _change(a, b)})
+    return out
+
+
+def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
+    frame = labelled(data.measured, data.datasets, tr, data.multi)
+    order = list(dict.fromkeys(frame["label"]))
+    frame["phase_label"] = [tr(PHASES.get(p, p)) for p in frame["phase"]]
+    phase_domain = [tr(PHASES[p]) for p in PHASES if p in set(frame["phase"])]
+    phase_colour = alt.Color("phase_label:N", sort=phase_domain, title=None, scale=alt.Scale(
+        domain=phase_domain, range=[PHASE_COLOURS[p] for p in PHASES if p in set(frame["phase"])]),
+        legend=alt.Legend(orient="bottom", symbolType="circle"))
+    points = pd.concat([
+        frame.assign(stat=tr(STATS["p50"]), x=frame["p50"]),
+        frame.assign(stat=tr(STATS["p99"]), x=frame["p99"]),
+    ])[["label", "phase_label", "stat", "x"]]
+    lo = min(float(frame["low"].min()), float(frame["p50"].min())) / 2.5
+    hi = float(frame["p99"].max()) * 2.5
+    x_scale = alt.Scale(type="log", domain=[lo, hi], nice=False)
+    axis = duration_axis(lo, hi, tr, tr("Time per iteration of the victim's work (log scale)"))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220, labelFontSize=11))
+    offset = alt.YOffset("phase_label:N", sort=phase_domain, scale=alt.Scale(paddingOuter=0.3))
+    layers = [
+        alt.Chart(frame[["label", "phase_label", "low", "high"]]).mark_rule(strokeWidth=2.2).encode(
+            x=alt.X("low:Q", scale=x_scale, axis=axis), x2="high:Q", y=y, yOffset=offset, color=phase_colour),
+        alt.Chart(points).mark_point(size=70, opacity=1, filled=True).encode(
+            x=alt.X("x:Q", scale=x_scale), y=y, yOffset=offset, color=phase_colour,
+            shape=alt.Shape("stat:N", sort=[tr(STATS["p50"]), tr(STATS["p99"])], title=None,
+                            scale=alt.Scale(domain=[tr(STATS["p50"]), tr(STATS["p99"])], range=["circle", "diamond"]),
+                            legend=alt.Legend(orient="bottom"))),
+    ]
+    plot = alt.layer(*layers).properties(width=WIDTH, height=ROW_HEIGHT * len(order))
+    ratios = pd.DataFrame(
+        [{"label": row_label(p["alone"], tr, data.multi), "text": tr("p50 {r50} · p99 {r99}").format(
+            r50=ratio_text(tr, p["r50"]), r99=ratio_text(tr, p["r99"]))} for p in pairs(data)],
+        columns=["label", "text"],
+    )
+    if ratios.empty:
+        return plot
+    column = alt.Chart(ratios).mark_text(align="left", fontSize=10.5, color="#222222").encode(
+        x=alt.value(0), y=alt.Y("label:N", sort=order, axis=None), text="text:N"
+    ).properties(width=130, height=ROW_HEIGHT * len(order), title=alt.TitleParams(
+        tr("beside ÷ alone"), font=FONT_FAMILY, fontSize=10.5, fontWeight=400, anchor="start", color="#555555"))
+    return alt.hconcat(plot, column, spacing=10)
+
+
+def table(data: ChartInput, tr: Translator) -> DataTable:
+    frame = data.summary.assign(_ph=data.summary["phase"].map({p: i for i, p in enumerate(PHASES)}))
+    frame = order_rows(frame, data.datasets, extra=("_ph",))
+    failures = bool((frame["failures"] > 0).any())
+    keys = (*(("dataset",) if data.multi else ()), "platform", "phase", "n", "p50", "low", "high", "p99", *(("failures",) if failures else ()))
+    header = {
+        "dataset": tr("Dataset"), "platform": tr("Platform"), "phase": tr("Victim runs"), "n": tr("Iterations"),
+        "p50": tr("p50 (median)"), "low": tr("CI low"), "high": tr("CI high"), "p99": tr("p99"),
+        "failures": tr("Failed runs"),
+    }
+    out = []
+    for r in frame.to_dict("records"):
+        has = r["n"] > 0
+        cells = {
+            "dataset": Cell(str(r["dataset"])),
+            "platform": Cell(row_label(r, tr, False)),
+            "phase": Cell(tr(PHASES.get(str(r["phase"]), str(r["phase"])))),
+            "n": Cell(tr.integer(r["n"]), float(r["n"])),
+            **{k: seconds_cell(tr, r[k]) if has else Cell("—") for k in ("p50", "low", "high", "p99")},
+            "failures": Cell(tr.integer(r["failures"]), float(r["failures"])),
+        }
+        ident = tuple((k, str(r[k])) for k in ("dataset", "platform", "accelerator", "phase"))
+        out.append(Row(tuple(cells[k] for k in keys), ident))
+    return DataTable(
+        caption=tr(
+            "Time per iteration of the victim's fixed work, every iteration of every measured repetition pooled: "
+            "p50 (median) with its 95% confidence interval (CI) and p99 (nearest rank), alone and beside the hog."
+        ),
+        columns=tuple(header[k] for k in keys),
+        keys=keys,
+        rows=tuple(out),
+    )
+
+
+def describe(data: ChartInput, tr: Translator) -> str:
+    parts = []
+    for p in pairs(data):
+        label = row_label(p["alone"], tr, data.multi)
+        parts.append(tr("{series}: p50 {a50} alone, {b50} beside the hog; p99 {a99} alone, {b99} beside").format(
+            series=label, a50=tr.seconds(p["alone"]["p50"]), b50=tr.seconds(p["beside"]["p50"]),
+            a99=tr.seconds(p["alone"]["p99"]), b99=tr.seconds(p["beside"]["p99"])))
+    return tr(
+        "Dot plot on a log scale of the victim's time per iteration, one row per platform with two lines, "
+        "alone and beside a hog: circles are medians with their 95% confidence intervals, diamonds the 99th "
+        "percentiles; the ratios beside-hog/alone are written at the right. {values}."
+    ).format(values="; ".join(parts) or "—")
+
+
+def passage(data: ChartInput, tr: Translator) -> str:
+    texts = []
+    found = pairs(data)
+    for dataset in data.datasets:
+        mine = {p["platform"]: p for p in found if p["dataset"] == dataset}
+        text = _passage_one(mine, tr)
+        if text:
+            texts.append(f"{dataset}: {text}" if data.multi else text)
+    return " ".join(texts) or tr("No platform was measured both alone and beside the hog.")
+
+
+def _passage_one(mine: dict[str, dict], tr: Translator) -> str:
+    names = {"process": N_("on the bare host"), "container": N_("in a container"), "vm": N_("in a VM")}
+    present = [p for p in ("process", "container", "vm") if p in mine]
+    if not present:
+        return ""
+    figures = [tr("{ratio} {where} (p99 {r99})").format(ratio=ratio_text(tr, mine[p]["r50"]), where=tr(names[p]),
+                                                        r99=ratio_text(tr, mine[p]["r99"])) for p in present]
+    text = tr("Beside the hog, the victim's median time per iteration was {figures} its time alone.").format(
+        figures=", ".join(figures))
+    verdicts = []
+    if "process" in mine:
+        verdicts.append(
+            tr("The bare process was clearly slowed: a physical server does not isolate, as the deck says.")
+            if mine["process"]["change"] == "slower"
+            else tr("The bare process was not clearly slowed: the host had room for both, so this run does not "
+                    "show the lack of isolation the deck describes.")
+        )
+    for p, name in (("container", N_("container")), ("vm", N_("VM"))):
+        if p not in mine:
+            continue
+        if mine[p]["change"] == "slower":
+            verdicts.append(tr("Unlike the deck's claim of CPU/memory isolation, the {platform} victim was clearly "
+                               "slowed.").format(platform=tr(name)))
+        else:
+            verdicts.append(tr("The {platform} victim was not clearly slowed, as the deck's claim of isolation "
+                               "says.").format(platform=tr(name)))
+    rule = tr("(Clearly: the beside-hog median's 95% CI lies wholly above the alone median's.)")
+    return " ".join([text, *verdicts, rule])
+
+
+DEFINITION = register(
+    ChartDef(
+        chart_id="C10",
+        title=N_("Noisy neighbour: isolation under a hog"),
+        caption=N_(
+            "A victim's time per iteration of fixed work, alone and beside a CPU and memory hog, per platform "
+            "(log scale). The hog is another process on the bare host (no isolation), a second container "
+            "under cgroup caps, or a second VM. Circle: median with 95% CI; diamond: 99th percentile (deck: "
+            "CPU/memory isolation for VMs and containers, none for a physical server)."
+        ),
+        no_data=N_(
+            "No isolation measurements: the isolation suite is not in {datasets}, so this chart is not drawn."
+        ),
+        summarise=summarise,
+        draw=draw,
+        table=table,
+        describe=describe,
+        passage=passage,
+    )
+)

@@ -1,0 +1,246 @@
+"""C8: portability (slide 12): hosts x image digest x ran-ok, from datasets of several hosts given to one build.
+
+Every dataset's manifest names what each platform ran (`artifacts`: the
+container image id, the VM's initramfs, the bare process's binary, each by
+digest); reportgen's loader puts that digest on every row of the run's own
+workload (`artifact`), with the host's id and a short description. C8 counts
+per host and digest the samples that ran ok and those that failed, over
+every suite. A digest that ran ok on several hosts is the deck's claim
+measured: the same image, unchanged, on different machines.
+
+With one host only, a one-row "matrix" would claim nothing: the chart is
+withheld with a note saying so, and the table lists what ran there.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..i18n import N_, Translator
+from ..pages import Cell, DataTable, Row
+from ..suite_charts import series_list
+from ..vocab import platform_rank
+from .base import ChartDef, ChartInput, register, row_label
+
+KEYS = ("dataset", "host_id", "host_name", "host_label", "platform", "accelerator", "artifact")
+ARTIFACT_KINDS: dict[str, str] = {
+    "container": N_("container image"),
+    "vm": N_("VM initramfs"),
+    "process": N_("process binary"),
+}
+VERDICTS: dict[str, str] = {"ran": N_("ran"), "mixed": N_("ran, with failures"), "failed": N_("failed")}
+VERDICT_COLOURS = {"ran": "#1b8a6b", "mixed": "#e0a526", "failed": "#c0392b"}
+
+CELL_WIDTH = 150
+ROW_HEIGHT = 40
+
+
+def summarise(samples: pa.Table) -> pd.DataFrame:
+    columns = [*KEYS, "n", "failures", "errors", "suites", "verdict"]
+    mask = pc.and_(pc.invert(samples["warmup"]), pc.is_valid(samples["artifact"]))
+    frame = samples.filter(mask).select([*KEYS, "suite", "ok", "error"]).to_pandas()
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    for name in frame.columns:
+        if name != "ok":
+            frame[name] = frame[name].astype(object)
+    grouped = frame.groupby(list(KEYS), sort=True, dropna=False)
+    summary = grouped.agg(
+        n=("ok", "sum"),
+        total=("ok", "size"),
+        suites=("suite", lambda s: tuple(sorted(set(s)))),
+        errors=("error", lambda s: tuple(sorted({str(e) for e in s if isinstance(e, str) and e}))),
+    ).reset_index()
+    summary["n"] = summary["n"].astype(int)
+    summary["failures"] = summary["total"] - summary["n"]
+    summary["verdict"] = [
+        "ran" if f == 0 else "mixed" if n > 0 else "failed" for n, f in zip(summary["n"], summary["failures"])
+    ]
+    return summary[columns]
+
+
+def _ordered(frame: pd.DataFrame, datasets: tuple[str, ...]) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    return frame.assign(
+        _d=frame["dataset"].map({d: i for i, d in enumerate(datasets)}),
+        _p=frame["platform"].map(platform_rank),
+    ).sort_values(["_d", "_p", "artifact"], kind="stable").drop(columns=["_d", "_p"])
+
+
+def _hosts(data: ChartInput) -> list[str]:
+    return sorted(set(data.summary["host_id"])) if not data.summary.empty else []
+
+
+def short(digest: str) -> str:
+    """The first 12 hex digits of a digest, as `docker images` shows an image id."""
+    return str(digest).split(":")[-1][:12]
+
+
+def _column(r: dict, tr: Translator) -> str:
+    return tr("{kind} {digest}").format(kind=tr(ARTIFACT_KINDS.get(str(r["platform"]), str(r["platform"]))),
+                                        digest=short(str(r["artifact"])))
+
+
+def _host(r: dict) -> str:
+    name = r["host_name"] if r["host_name"] != r["host_id"] else str(r["host_id"])[:12]
+    return f"{name} · {r['dataset']}"
+
+
+def withhold(data: ChartInput, tr: Translator) -> str | None:
+    hosts = _hosts(data)
+    if len(hosts) >= 2:
+        return None
+    label = data.summary["host_label"].iloc[0] if not data.summary.empty else "—"
+    return tr(
+        "Only one host ({host}: {label}) is in this build, so there is nothing to compare: portability needs "
+        "datasets from several hosts given to one build (reportgen build A B). The table lists what ran on "
+        "this host."
+    ).format(host=hosts[0] if hosts else "—", label=label)
+
+
+def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
+    frame = _ordered(data.summary, data.datasets).copy()
+    frame["column"] = [_column(r, tr) for r in frame.to_dict("records")]
+    frame["host"] = [_host(r) for r in frame.to_dict("records")]
+    frame["verdict_label"] = [tr(VERDICTS[v]) for v in frame["verdict"]]
+    frame["text"] = [
+        tr("{ok} ok, {failed} failed").format(ok=tr.integer(n), failed=tr.integer(f)) if f
+        else tr("{ok} ok").format(ok=tr.integer(n))
+        for n, f in zip(frame["n"], frame["failures"])
+    ]
+    columns = list(dict.fromkeys(frame["column"]))
+    hosts = list(dict.fromkeys(frame["host"]))
+    verdicts = [v for v in VERDICTS if v in set(frame["verdict"])]
+    x = alt.X("column:N", sort=columns, title=None, axis=alt.Axis(orient="top", labelAngle=0, labelLimit=CELL_WIDTH,
+                                                                  labelFontSize=10))
+    y = alt.Y("host:N", sort=hosts, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=10.5))
+    base = alt.Chart(frame[["column", "host", "verdict_label", "text"]])
+    cells = base.mark_rect(stroke="white", strokeWidth=3).encode(
+        x=x, y=y,
+        color=alt.Color("verdict_label:N", sort=[tr(VERDICTS[v]) for v in verdicts], scale=alt.Scale(
+            domain=[tr(VERDICTS[v]) for v in verdicts], range=[VERDICT_COLOURS[v] for v in verdicts]),
+            legend=alt.Legend(title=None, orient="bottom", symbolType="square")),
+    )
+    labels = base.mark_text(fontSize=10.5, color="white", fontWeight=700).encode(x=x, y=y, text="text:N")
+    return alt.layer(cells, labels).properties(width=CELL_WIDTH * len(columns), height=ROW_HEIGHT * len(hosts))
+
+
+def table(data: ChartInput, tr: Translator) -> DataTable:
+    frame = _ordered(data.summary, data.datasets)
+    keys = ("host", "dataset", "platform", "artifact", "suites", "n", "failures", "verdict")
+    header = {
+        "host": tr("Host"), "dataset": tr("Dataset"), "platform": tr("Platform"), "artifact": tr("What ran (digest)"),
+        "suites": tr("Suites"), "n": tr("Samples ok"), "failures": tr("Samples failed"), "verdict": tr("Ran?"),
+    }
+    out = []
+    for r in frame.to_dict("records"):
+        cells = {
+            "host": Cell(f"{r['host_name']} ({r['host_id']})" if r["host_name"] != r["host_id"] else str(r["host_id"])),
+            "dataset": Cell(str(r["dataset"])),
+            "platform": Cell(row_label(r, tr, False)),
+            "artifact": Cell(tr("{kind} {digest}").format(
+                kind=tr(ARTIFACT_KINDS.get(str(r["platform"]), str(r["platform"]))), digest=short(str(r["artifact"])))),
+            "suites": Cell(", ".join(r["suites"])),
+            "n": Cell(tr.integer(r["n"]), float(r["n"])),
+            "failures": Cell(tr.integer(r["failures"]), float(r["failures"])),
+            "verdict": Cell(tr(VERDICTS[str(r["verdict"])])),
+        }
+        ident = tuple((k, str(r[k])) for k in ("dataset", "host_id", "platform", "accelerator", "artifact"))
+        out.append(Row(tuple(cells[k] for k in keys), ident))
+    return DataTable(
+        caption=tr(
+            "Per host and per thing run (identified by its digest, shortened to 12 hex digits; the full digests "
+            "are listed under Provenance): the suites that ran it, and how many samples succeeded and failed "
+            "(warm-up runs left out)."
+        ),
+        columns=tuple(header[k] for k in keys),
+        keys=keys,
+        rows=tuple(out),
+    )
+
+
+def describe(data: ChartInput, tr: Translator) -> str:
+    frame = _ordered(data.summary, data.datasets)
+    parts = [
+        tr("{host}, {column}: {verdict}").format(host=_host(r), column=_column(r, tr), verdict=tr(VERDICTS[r["verdict"]]))
+        for r in frame.to_dict("records")
+    ]
+    return tr(
+        "Grid of hosts (rows) against what was run, by digest (columns); each cell says whether it ran on that "
+        "host, with the counts of samples that succeeded and failed: {values}."
+    ).format(values="; ".join(parts))
+
+
+def passage(data: ChartInput, tr: Translator) -> str:
+    frame = _ordered(data.summary, data.datasets)
+    hosts = _hosts(data)
+    if len(hosts) < 2:
+        ran = frame[(frame["platform"] == "container") & (frame["n"] > 0)]
+        return tr(
+            "Measured on one host only{image}: the deck's claim that an image carries its libraries and "
+            "dependencies to any host (slide 12) needs a second host to test."
+        ).format(image=tr(", where container image {digest} ran").format(digest=short(ran.iloc[0]["artifact"]))
+                 if not ran.empty else "")
+    texts = []
+    for platform in ("container", "vm", "process"):
+        mine = frame[frame["platform"] == platform]
+        if mine.empty:
+            continue
+        kind = tr(ARTIFACT_KINDS[platform])
+        digests = list(dict.fromkeys(mine["artifact"]))
+        shared = [d for d in digests if mine.loc[mine["artifact"] == d, "host_id"].nunique() >= 2]
+        for digest in shared:
+            rows_ = mine[mine["artifact"] == digest]
+            ok_hosts = sorted(set(rows_.loc[rows_["verdict"] == "ran", "host_id"]))
+            bad_hosts = sorted(set(rows_.loc[rows_["verdict"] != "ran", "host_id"]))
+            all_hosts = sorted(set(rows_["host_id"]))
+            text = tr("The same {kind} {digest} ran without failures on {ok} of {n} hosts").format(
+                kind=kind, digest=short(digest), ok=tr.integer(len(ok_hosts)), n=tr.integer(len(all_hosts)))
+            if bad_hosts:
+                text += "; " + tr("it had failures on {hosts}").format(hosts=series_list(tr, bad_hosts))
+            texts.append(text + ".")
+        if not shared:
+            texts.append(tr("Each host ran its own {kind} ({digests}): no single {kind} was carried between hosts "
+                            "here.").format(kind=kind, digests=", ".join(short(d) for d in digests)))
+    containers = frame[frame["platform"] == "container"]
+    moved = [d for d in dict.fromkeys(containers["artifact"]) if containers.loc[containers["artifact"] == d, "host_id"].nunique() >= 2]
+    if moved:
+        ok = all(v == "ran" for v in containers.loc[containers["artifact"].isin(moved), "verdict"])
+        texts.append(tr("One image, unchanged, ran on different hosts: portability as the deck says (slide 12).") if ok
+                     else tr("Unlike the deck's claim (slide 12), the same image did not run cleanly on every host."))
+    else:
+        texts.append(tr("So this build does not show one container image moving between hosts (slide 12); give "
+                        "datasets in which the hosts ran the same image."))
+    if frame.drop_duplicates("host_id")["host_label"].nunique() == 1:
+        texts.append(tr("The {n} hosts have the same CPU, OS, kernel and engine versions ({label}): this shows the "
+                        "image running on several machines alike, not across different set-ups.").format(
+            n=tr.integer(len(hosts)), label=frame["host_label"].iloc[0]))
+    return " ".join(texts)
+
+
+DEFINITION = register(
+    ChartDef(
+        chart_id="C8",
+        title=N_("Portability: the same image on several hosts"),
+        caption=N_(
+            "Hosts (rows) against what each platform ran, identified by digest (columns): a container image, "
+            "a VM's initramfs, the bare process's binary. A cell says whether it ran on that host, counting "
+            "the samples that succeeded and failed over every suite (slide 12: libraries and dependencies "
+            "travel inside the image)."
+        ),
+        no_data=N_(
+            "Nothing to compare: no dataset in {datasets} names the digests of what it ran, so this chart is not "
+            "drawn."
+        ),
+        summarise=summarise,
+        draw=draw,
+        table=table,
+        describe=describe,
+        passage=passage,
+        withhold=withhold,
+    )
+)
