@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 import tempfile
 import time
 import uuid
@@ -156,7 +157,10 @@ def summarise(loaded: Loaded) -> dict[str, ChartInput]:
 
 def chart_blocks(inputs: Mapping[str, ChartInput], tr: Translator, font_dir: Path) -> tuple[ChartBlock, ...]:
     """One block per registered chart: SVG, table and notes, or only the reason there is no chart."""
-    return tuple(chart_block(d, inputs[d.chart_id], tr, font_dir) for d in registered())
+    definitions = registered()
+    # vl-convert renders outside the GIL: two threads use both cores of a small machine
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return tuple(pool.map(lambda d: chart_block(d, inputs[d.chart_id], tr, font_dir), definitions))
 
 
 def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir: Path) -> ChartBlock:

@@ -3,9 +3,11 @@
 `reportgen check GOLDEN` builds from the golden dataset into a temporary
 folder and compares, per language, against the committed files in GOLDEN:
 
-    <lang>/<document>.page-NN.txt   the text of each PDF page (pdftotext -layout)
+    <path>/<document>.page-NN.txt   the text of each PDF page (pdftotext -layout):
+                                    handouts and slides
     <lang>/charts/<id>.spec.json    each chart's Vega-Lite spec, data included
-    <lang>/<page>.outline.txt       the HTML's structure: elements, ids, classes,
+    <path>/<page>.outline.txt       every HTML page's structure (report, slides,
+                                    site): elements, ids, classes,
                                     data-chart, headings' and table cells' text;
                                     inline SVG summarised, not dumped
 
@@ -114,13 +116,15 @@ def chart_specs(datasets: tuple[str, ...], lang: str) -> dict[str, str]:
 def renders(out: Path, datasets: tuple[str, ...], langs: tuple[str, ...]) -> dict[str, str]:
     """Every reviewable file of a finished build in `out`, by relative path."""
     files: dict[str, str] = {}
+    for pdf in sorted(out.rglob("*.pdf")):
+        rel = pdf.relative_to(out).with_suffix("")
+        for i, text in enumerate(pdf_pages(pdf), start=1):
+            files[f"{rel}.page-{i:02d}.txt"] = text
+    for html in sorted(out.rglob("*.html")):
+        if "vendor" in html.relative_to(out).parts:
+            continue
+        files[f"{html.relative_to(out).with_suffix('')}.outline.txt"] = html_outline(html.read_text(encoding="utf-8"))
     for lang in langs:
-        folder = out / lang
-        for pdf in sorted(folder.glob("*.pdf")):
-            for i, text in enumerate(pdf_pages(pdf), start=1):
-                files[f"{lang}/{pdf.stem}.page-{i:02d}.txt"] = text
-        for html in sorted(folder.glob("*.html")):
-            files[f"{lang}/{html.stem}.outline.txt"] = html_outline(html.read_text(encoding="utf-8"))
         for chart_id, spec in chart_specs(datasets, lang).items():
             files[f"{lang}/charts/{chart_id}.spec.json"] = spec
     return files
