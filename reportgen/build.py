@@ -38,6 +38,7 @@ from . import __version__, pdf, sections
 from . import site as site_pages
 from . import slides as slide_deck
 from .charts import ChartDef, ChartInput, registered
+from .comparison_section import comparison_data, comparison_section
 from .charts.base import failure_notes, gap_notes
 from .i18n import LANG_NAMES, LANGS, Translator, translator
 from .load import Loaded, load, manifest_get
@@ -69,6 +70,8 @@ class BuildOptions:
     """Also write the PDF handouts (needs WeasyPrint and pango)."""
     theme: Path = TEMPLATES_DIR
     """Theme folder with the templates, CSS and fonts."""
+    compare: str | None = None
+    """An older dataset to compare the first dataset with: adds the comparison section (report, handout, site)."""
     slides: bool = True
     """Also write the slide deck per language: slides.html (reveal.js) and, with `pdf`, slides.pdf."""
     site: bool = True
@@ -109,6 +112,7 @@ def build(options: BuildOptions) -> BuildResult:
             published = published_datasets(config.publish, loaded.datasets)
     with _timed(result, "stats"):
         inputs = summarise(loaded)
+        compared = comparison_data(load((options.compare,)).datasets[0], loaded.datasets[0]) if options.compare else None
     reports: dict[str, ReportPage] = {}
     with staging(options.out) as tmp:
         with _timed(result, "assets"):
@@ -121,6 +125,8 @@ def build(options: BuildOptions) -> BuildResult:
                 blocks = chart_blocks(inputs, tr, options.theme / "fonts")
             with _timed(result, "pages"):
                 page = report_page(loaded, inputs, blocks, tr, options)
+                if compared is not None:
+                    page = replace(page, comparison=comparison_section(compared, tr, options.theme / "fonts"))
             with _timed(result, "html"):
                 write_html(options.theme, page, tmp / lang / "report.html")
             if options.pdf:

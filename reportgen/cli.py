@@ -87,6 +87,16 @@ def build(
         show_default=False,
     ),
     timings: bool = typer.Option(False, "--timings", help="Print how long each build stage took."),
+    compare: Optional[str] = typer.Option(
+        None,
+        "--compare",
+        help=(
+            "An older dataset (version folder, dataset folder or name@version) to compare the first DATASET with: "
+            "adds a section to the report, handout and site with old vs new per metric and the verdicts of "
+            "`reportgen diff`."
+        ),
+        show_default=False,
+    ),
 ) -> None:
     """Build everything in each language from one or more datasets: the report (HTML), the handout (PDF),
     the slides (HTML and PDF) and the static site that links them (index.html).
@@ -114,6 +124,7 @@ def build(
         slides=slides,
         site=site,
         site_config=site_config or SITE_DIR / "site.toml",
+        compare=compare,
     )
     try:
         result = run_build(options)

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from typing import TYPE_CHECKING
+
 from markupsafe import Markup
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .comparison_section import ComparisonSection
 
 
 @dataclass(frozen=True)
@@ -201,3 +206,5 @@ class ReportPage:
     generator: str
     handout_href: str | None = None
     notes: tuple[str, ...] = field(default=())
+    comparison: "ComparisonSection | None" = None
+    """Old vs new per metric, when the build was given --compare OLD."""
