@@ -31,12 +31,12 @@ def _csv(value: str, known: dict, what: str, extra: tuple[str, ...] = ()) -> lis
     return list(dict.fromkeys(items))
 
 
-def _params(items: list[str]) -> dict[str, str]:
+def _params(items: list[str], option: str = "--param") -> dict[str, str]:
     out = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise typer.BadParameter(f"--param {item!r}: expected key=value")
+            raise typer.BadParameter(f"{option} {item!r}: expected key=value")
         out[key.strip()] = value.strip()
     return out
 
@@ -58,6 +58,7 @@ def run(
     max_instances: Annotated[int, typer.Option(min=1, help="Density suite: stop at this many instances even if the budget allows more.")] = 40,
     instances: Annotated[int, typer.Option(min=1, help="Consistency and recovery suites: number of instances N.")] = 3,
     param: Annotated[Optional[list[str]], typer.Option(help="Suite setting key=value (repeatable); see docs/suites/.")] = None,
+    suite_workload: Annotated[Optional[list[str]], typer.Option(help="Run one suite with another workload, suite=workload (repeatable), e.g. density=tomcat.")] = None,
     host_label: Annotated[str, typer.Option(help="Name of this host or set-up in reports (default: the hostname).")] = "",
     note: Annotated[str, typer.Option(help="Free text kept in the manifest's notes (e.g. how this set-up differs).")] = "",
 ) -> None:
@@ -72,6 +73,7 @@ def run(
         warmup=warmup, workload=workload, accel=accel, timeout=timeout, kvm_probe_timeout=kvm_probe_timeout,
         vm_memory_mib=vm_memory, vm_cpus=vm_cpus, memory_budget_mib=memory_budget, max_instances=max_instances,
         instances=instances, params=_params(param or []), host_label=host_label, note=note,
+        suite_workloads=_params(suite_workload or [], "--suite-workload"),
     )
     try:
         ds = collect(options, str(out), console)

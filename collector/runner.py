@@ -53,6 +53,8 @@ class RunOptions:
     """Consistency and recovery: how many instances (N)."""
     params: dict[str, str] = field(default_factory=dict)
     """Suite-specific settings given as --param key=value."""
+    suite_workloads: dict[str, str] = field(default_factory=dict)
+    """Suites that run another workload than --workload, e.g. {"density": "tomcat"}."""
     host_label: str = ""
     """A name for this host or set-up in reports (default: the hostname)."""
     note: str = ""
@@ -118,28 +120,40 @@ def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
     old_term = signal.signal(signal.SIGTERM, _raise_interrupted)
     platforms: dict[str, Platform] = {}
     artifacts: dict[str, Any] = {}
+    extra: dict[str, tuple[dict[str, Platform], dict[str, Any]]] = {}
+    """Platforms prepared for the workloads of --suite-workload, by workload name."""
     try:
         platforms, artifacts = _open_platforms(options.platforms, ctx, console, workload, skipped)
         for note in ctx.notes.values():
             console.print(f"[dim]{note}[/]")
-        session = Session(ctx, platforms, workload, log, options.repeat, options.warmup, options=options)
+        if "vm" in platforms:
+            ctx.accel = platforms["vm"].accelerator  # decided once: later workloads skip the KVM probe
+        sessions = []
+        for name in options.suites:
+            other = options.suite_workloads.get(name)
+            if other and other != workload.name:
+                if other not in extra:
+                    extra[other] = _open_platforms(list(platforms), ctx, console, get_workload(other), {})
+                sessions.append(Session(ctx, extra[other][0], get_workload(other), log, options.repeat, options.warmup, options=options))
+            else:
+                sessions.append(Session(ctx, platforms, workload, log, options.repeat, options.warmup, options=options))
         suites = [SUITES[s]() for s in options.suites]
-        estimate = sum(suite.estimate_s(session) for suite in suites)
+        estimate = sum(suite.estimate_s(sess) for suite, sess in zip(suites, sessions))
         console.print(f"estimated time: about {_duration(estimate)} for {', '.join(s.name for s in suites)} "
                       f"on {', '.join(platforms) or 'no platform'}")
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
         with Progress(*columns, console=console, transient=False) as progress:
-            for suite in suites:
-                task = progress.add_task(suite.name, total=suite.steps(session))
+            for suite, session in zip(suites, sessions):
+                task = progress.add_task(f"{suite.name} ({session.workload.name})", total=suite.steps(session))
                 session.advance = lambda d, task=task: progress.update(task, advance=1, description=d)
                 suite.run(session)
-                progress.update(task, description=f"{suite.name}: done")
+                progress.update(task, description=f"{suite.name} ({session.workload.name}): done")
     except (KeyboardInterrupt, Interrupted) as exc:
         interrupted = type(exc).__name__ if isinstance(exc, KeyboardInterrupt) else str(exc)
         console.print(f"[yellow]interrupted ({interrupted}); removing this run's instances[/]")
     finally:
         remove_run_instances(ctx.run_id)
-        for plat in platforms.values():
+        for plat in [*platforms.values(), *(p for plats, _ in extra.values() for p in plats.values())]:
             plat.close()
         signal.signal(signal.SIGTERM, old_term)
     if not len(log):
@@ -160,6 +174,7 @@ def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
             accelerator=vm.accelerator if vm else "none",
         ) | {"label": options.host_label or socket.gethostname(), "docker_host": os.environ.get("DOCKER_HOST", "")},
         "artifacts": artifacts,
+        "workload_artifacts": {name: arts for name, (_, arts) in sorted(extra.items())},
         "notes": dict(sorted({**ctx.notes, **({"operator": options.note} if options.note else {})}.items())),
         "skipped_platforms": skipped,
     }
