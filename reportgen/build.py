@@ -234,6 +234,7 @@ def report_page(
         created=loaded.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         generator=f"reportgen {__version__}",
         handout_href="handout.pdf" if options.pdf else None,
+        home_href="index.html" if options.site else None,
     )
 
 

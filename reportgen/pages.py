@@ -206,5 +206,7 @@ class ReportPage:
     generator: str
     handout_href: str | None = None
     notes: tuple[str, ...] = field(default=())
+    home_href: str | None = None
+    """The site's home page for this language, when the build makes the site."""
     comparison: "ComparisonSection | None" = None
     """Old vs new per metric, when the build was given --compare OLD."""
