@@ -41,6 +41,17 @@ def _params(items: list[str], option: str = "--param") -> dict[str, str]:
     return out
 
 
+def _counts(items: list[str], option: str, minimum: int) -> dict[str, int]:
+    out = {}
+    for key, value in _params(items, option).items():
+        if key not in SUITES:
+            raise typer.BadParameter(f"{option} {key}={value}: unknown suite; known: {', '.join(SUITES)}")
+        if not value.isdigit() or int(value) < minimum:
+            raise typer.BadParameter(f"{option} {key}={value}: expected a whole number >= {minimum}")
+        out[key] = int(value)
+    return out
+
+
 @app.command()
 def run(
     suite: Annotated[str, typer.Option(help=f"Suites to run, comma-separated: {', '.join(SUITES)}; or all.")] = "startup",
@@ -58,6 +69,8 @@ def run(
     max_instances: Annotated[int, typer.Option(min=1, help="Density suite: stop at this many instances even if the budget allows more.")] = 40,
     instances: Annotated[int, typer.Option(min=1, help="Consistency and recovery suites: number of instances N.")] = 3,
     param: Annotated[Optional[list[str]], typer.Option(help="Suite setting key=value (repeatable); see docs/suites/.")] = None,
+    suite_repeat: Annotated[Optional[list[str]], typer.Option(help="Per-suite repetitions, suite=N (repeatable), e.g. density=1; others use --repeat.")] = None,
+    suite_warmup: Annotated[Optional[list[str]], typer.Option(help="Per-suite warm-ups, suite=N (repeatable); others use --warmup.")] = None,
     suite_workload: Annotated[Optional[list[str]], typer.Option(help="Run one suite with another workload, suite=workload (repeatable), e.g. density=tomcat.")] = None,
     host_label: Annotated[str, typer.Option(help="Name of this host or set-up in reports (default: the hostname).")] = "",
     note: Annotated[str, typer.Option(help="Free text kept in the manifest's notes (e.g. how this set-up differs).")] = "",
@@ -74,6 +87,8 @@ def run(
         vm_memory_mib=vm_memory, vm_cpus=vm_cpus, memory_budget_mib=memory_budget, max_instances=max_instances,
         instances=instances, params=_params(param or []), host_label=host_label, note=note,
         suite_workloads=_params(suite_workload or [], "--suite-workload"),
+        suite_repeats=_counts(suite_repeat or [], "--suite-repeat", 1),
+        suite_warmups=_counts(suite_warmup or [], "--suite-warmup", 0),
     )
     try:
         ds = collect(options, str(out), console)

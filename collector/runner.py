@@ -53,6 +53,10 @@ class RunOptions:
     """Consistency and recovery: how many instances (N)."""
     params: dict[str, str] = field(default_factory=dict)
     """Suite-specific settings given as --param key=value."""
+    suite_repeats: dict[str, int] = field(default_factory=dict)
+    """Per-suite --repeat, e.g. {"density": 1}: long suites need fewer repetitions than startup."""
+    suite_warmups: dict[str, int] = field(default_factory=dict)
+    """Per-suite --warmup."""
     suite_workloads: dict[str, str] = field(default_factory=dict)
     """Suites that run another workload than --workload, e.g. {"density": "tomcat"}."""
     host_label: str = ""
@@ -130,13 +134,15 @@ def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
             ctx.accel = platforms["vm"].accelerator  # decided once: later workloads skip the KVM probe
         sessions = []
         for name in options.suites:
+            repeat = options.suite_repeats.get(name, options.repeat)
+            warmup = options.suite_warmups.get(name, options.warmup)
             other = options.suite_workloads.get(name)
             if other and other != workload.name:
                 if other not in extra:
                     extra[other] = _open_platforms(list(platforms), ctx, console, get_workload(other), {})
-                sessions.append(Session(ctx, extra[other][0], get_workload(other), log, options.repeat, options.warmup, options=options))
+                sessions.append(Session(ctx, extra[other][0], get_workload(other), log, repeat, warmup, options=options))
             else:
-                sessions.append(Session(ctx, platforms, workload, log, options.repeat, options.warmup, options=options))
+                sessions.append(Session(ctx, platforms, workload, log, repeat, warmup, options=options))
         suites = [SUITES[s]() for s in options.suites]
         estimate = sum(suite.estimate_s(sess) for suite, sess in zip(suites, sessions))
         console.print(f"estimated time: about {_duration(estimate)} for {', '.join(s.name for s in suites)} "
