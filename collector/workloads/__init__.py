@@ -6,9 +6,11 @@ from typing import Callable
 
 from .base import READY_MARKER, ContainerSpec, ProcessSpec, VmSpec, Workload
 from .busybox import Busybox
+from .tomcat import Tomcat
 
 WORKLOADS: dict[str, Callable[[], Workload]] = {"busybox": Busybox}
 """Workload factories by name; a workload module adds itself here."""
+WORKLOADS["tomcat"] = Tomcat
 
 
 def get_workload(name: str) -> Workload:
