@@ -27,7 +27,6 @@ from __future__ import annotations
 import re
 import stat
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from . import initramfs

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import time
 from typing import Any
@@ -11,6 +9,7 @@ from typing import Any
 from .. import pidfiles
 from ..linewatch import LineWatch, pipe_chunks
 from ..workloads import Workload
+from .host_process import kill_session
 from .base import Instance, Platform, StartFailed
 
 
@@ -46,15 +45,7 @@ class ProcessPlatform(Platform):
         return inst
 
     def stop(self, instance: Instance) -> None:
-        proc: subprocess.Popen[bytes] = instance.handle["proc"]
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
+        kill_session(instance.handle["proc"])
         pidfile = instance.handle.get("pidfile")
         if pidfile:
             pidfiles.forget(pidfile)

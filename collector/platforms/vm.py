@@ -8,9 +8,7 @@ else TCG (software emulation); every sample says which ran.
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -22,6 +20,7 @@ from .. import pidfiles
 from ..linewatch import LineWatch, pipe_chunks
 from ..workloads import VmSpec, Workload
 from ..workloads.busybox import INIT_MARKER
+from .host_process import kill_session
 from .base import Instance, Platform, PlatformUnavailable, StartFailed
 from .kernel import Kernel, ensure_kernel
 
@@ -175,15 +174,7 @@ class VmPlatform(Platform):
         return inst
 
     def stop(self, instance: Instance) -> None:
-        proc: subprocess.Popen[bytes] = instance.handle["proc"]
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
+        kill_session(instance.handle["proc"])
         instance.handle["qemu_pidfile"].unlink(missing_ok=True)
         pidfiles.forget(instance.handle["pidfile"])
 

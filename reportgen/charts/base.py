@@ -168,3 +168,19 @@ def duration_axis(lo: float, hi: float, tr: Translator, title: str) -> alt.Axis:
     for v, text in reversed(cases):
         expr = f"abs(datum.value - {v!r}) < {v * 1e-6!r} ? '{text}' : {expr}"
     return alt.Axis(values=values, labelExpr=expr, title=title, grid=True)
+
+
+def per_dataset(data: ChartInput, one: Callable[[str], str], empty: str) -> str:
+    """Each dataset's sentence(s), labelled with the dataset when there are several; `empty` if none has any."""
+    texts = []
+    for dataset in data.datasets:
+        text = one(dataset)
+        if text:
+            texts.append(f"{dataset}: {text}" if data.multi else text)
+    return " ".join(texts) or empty
+
+
+def by_platform(data: ChartInput, dataset: str) -> dict[str, dict]:
+    """One dataset's measured summary rows, keyed by platform."""
+    measured = data.measured
+    return {r["platform"]: r for r in measured[measured["dataset"] == dataset].to_dict("records")}

@@ -22,7 +22,7 @@ from ..pages import Cell, DataTable, Row
 from ..stats import GROUP_KEYS, latency_summary, rows
 from ..render_svg import FONT_FAMILY
 from ..suite_charts import labelled, ratio_text, seconds_cell
-from .base import ChartDef, ChartInput, duration_axis, order_rows, register, row_label
+from .base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
 
 PHASES: dict[str, str] = {"alone": N_("alone"), "beside_hog": N_("beside a hog")}
 PHASE_COLOURS = {"alone": "#5b6b82", "beside_hog": "#c0392b"}
@@ -154,14 +154,12 @@ def describe(data: ChartInput, tr: Translator) -> str:
 
 
 def passage(data: ChartInput, tr: Translator) -> str:
-    texts = []
     found = pairs(data)
-    for dataset in data.datasets:
-        mine = {p["platform"]: p for p in found if p["dataset"] == dataset}
-        text = _passage_one(mine, tr)
-        if text:
-            texts.append(f"{dataset}: {text}" if data.multi else text)
-    return " ".join(texts) or tr("No platform was measured both alone and beside the hog.")
+    return per_dataset(
+        data,
+        lambda dataset: _passage_one({p["platform"]: p for p in found if p["dataset"] == dataset}, tr),
+        tr("No platform was measured both alone and beside the hog."),
+    )
 
 
 def _passage_one(mine: dict[str, dict], tr: Translator) -> str:

@@ -20,7 +20,7 @@ from ..pages import Cell, DataTable, Row
 from ..stats import GROUP_KEYS, details, max_int, median_frame, rows
 from ..render_svg import FONT_FAMILY
 from ..suite_charts import labelled, platform_colour, seconds_cell
-from .base import ChartDef, ChartInput, duration_axis, order_rows, register, row_label
+from .base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
 
 MEASURES: dict[str, str] = {"scale_out_s": N_("Scale-out from 1 to N"), "recover_s": N_("Recovery after a kill")}
 KEYS = (*GROUP_KEYS, "metric")
@@ -135,14 +135,13 @@ def describe(data: ChartInput, tr: Translator) -> str:
 
 
 def passage(data: ChartInput, tr: Translator) -> str:
-    texts = []
     measured = data.measured
-    for dataset in data.datasets:
-        mine = {(r["platform"], r["metric"]): r for r in measured[measured["dataset"] == dataset].to_dict("records")}
-        text = _passage_one(mine, tr)
-        if text:
-            texts.append(f"{dataset}: {text}" if data.multi else text)
-    return " ".join(texts) or tr("No platform's scale-out or recovery was measured.")
+
+    def one(dataset: str) -> str:
+        mine = measured[measured["dataset"] == dataset].to_dict("records")
+        return _passage_one({(r["platform"], r["metric"]): r for r in mine}, tr)
+
+    return per_dataset(data, one, tr("No platform's scale-out or recovery was measured."))
 
 
 def _passage_one(mine: dict[tuple[str, str], dict], tr: Translator) -> str:

@@ -18,8 +18,8 @@ import pyarrow as pa
 from ..i18n import N_, Translator
 from ..pages import Cell, DataTable, Row
 from ..stats import GROUP_KEYS, details, median_frame, rows
-from ..suite_charts import MIB, labelled, mib_cell, ratio_text
-from .base import ChartDef, ChartInput, order_rows, register, row_label
+from ..suite_charts import MIB, labelled, ratio_text
+from .base import ChartDef, ChartInput, order_rows, per_dataset, register, row_label
 
 PARTS: tuple[str, ...] = ("app", "platform", "engine", "spare")
 PART_LABELS: dict[str, str] = {
@@ -243,13 +243,8 @@ def describe(data: ChartInput, tr: Translator) -> str:
 
 
 def passage(data: ChartInput, tr: Translator) -> str:
-    texts = []
-    for dataset in data.datasets:
-        f = _figures(data, dataset)
-        text = _passage_one(f, tr)
-        if text:
-            texts.append(f"{dataset}: {text}" if data.multi else text)
-    return " ".join(texts) or tr("Not enough platforms were measured to compare their overhead.")
+    return per_dataset(data, lambda dataset: _passage_one(_figures(data, dataset), tr),
+                       tr("Not enough platforms were measured to compare their overhead."))
 
 
 def _passage_one(f: dict[tuple[str, str, str], float], tr: Translator) -> str:

@@ -25,7 +25,7 @@ from ..i18n import N_, Translator
 from ..pages import Cell, DataTable, Row
 from ..stats import GROUP_KEYS, details, exact_summary, rows
 from ..suite_charts import MIB, bytes_cell, exact_bytes, labelled, ratio_text
-from .base import ChartDef, ChartInput, order_rows, register, row_label
+from .base import ChartDef, ChartInput, order_rows, per_dataset, register, row_label
 
 METRICS = ("image_bytes", "image_apparent_bytes", "image_allocated_bytes")
 KEYS = (*GROUP_KEYS, "role", "instance")
@@ -225,14 +225,12 @@ def describe(data: ChartInput, tr: Translator) -> str:
 
 def passage(data: ChartInput, tr: Translator) -> str:
     totals = _totals(data)
-    texts = []
-    for dataset in data.datasets:
+
+    def one(dataset: str) -> str:
         mine = totals[totals["dataset"] == dataset]
-        size = {r["platform"]: float(r["total"]) for r in mine.to_dict("records")}
-        text = _passage_one(size, tr)
-        if text:
-            texts.append(f"{dataset}: {text}" if data.multi else text)
-    return " ".join(texts) or tr("Not enough platforms were measured to compare image sizes.")
+        return _passage_one({r["platform"]: float(r["total"]) for r in mine.to_dict("records")}, tr)
+
+    return per_dataset(data, one, tr("Not enough platforms were measured to compare image sizes."))
 
 
 def _passage_one(size: dict[str, float], tr: Translator) -> str:

@@ -22,7 +22,7 @@ from ..i18n import N_, Translator
 from ..pages import Cell, DataTable, Row
 from ..stats import GROUP_KEYS, details, max_int, exact_summary, rows
 from ..suite_charts import count_cell, exact_bytes, labelled, platform_colour
-from .base import REFERENCE_COLOUR, ChartDef, ChartInput, order_rows, register, row_label
+from .base import REFERENCE_COLOUR, ChartDef, ChartInput, by_platform, order_rows, per_dataset, register, row_label
 
 METRICS = ("distinct_fingerprints", "disk_changed", "upper_layer_bytes", "fingerprint")
 SUBJECTS: dict[str, str] = {
@@ -156,14 +156,7 @@ def describe(data: ChartInput, tr: Translator) -> str:
 
 
 def passage(data: ChartInput, tr: Translator) -> str:
-    texts = []
-    measured = data.measured
-    for dataset in data.datasets:
-        mine = {r["platform"]: r for r in measured[measured["dataset"] == dataset].to_dict("records")}
-        text = _passage_one(mine, tr)
-        if text:
-            texts.append(f"{dataset}: {text}" if data.multi else text)
-    return " ".join(texts) or tr("No platform's environments were fingerprinted.")
+    return per_dataset(data, lambda dataset: _passage_one(by_platform(data, dataset), tr), tr("No platform's environments were fingerprinted."))
 
 
 def _passage_one(mine: dict[str, dict], tr: Translator) -> str:

@@ -26,7 +26,7 @@ from ..i18n import N_, Translator
 from ..pages import Cell, DataTable, Row
 from ..stats import GROUP_KEYS, details, max_int, numbers, exact_summary, rows
 from ..suite_charts import MIB, count_cell, labelled, mib_cell, platform_colour, ratio_text
-from .base import REFERENCE_COLOUR, ChartDef, ChartInput, order_rows, register, row_label
+from .base import REFERENCE_COLOUR, ChartDef, ChartInput, by_platform, order_rows, per_dataset, register, row_label
 
 METRICS = ("instances_ready", "instance_memory", "host_fit_extrapolated", "budget_bytes")
 DECK_DENSITY: dict[str, int] = {"vm": 16, "container": 40}
@@ -225,14 +225,7 @@ def describe(data: ChartInput, tr: Translator) -> str:
 
 
 def passage(data: ChartInput, tr: Translator) -> str:
-    texts = []
-    measured = data.measured
-    for dataset in data.datasets:
-        mine = {r["platform"]: r for r in measured[measured["dataset"] == dataset].to_dict("records")}
-        text = _passage_one(mine, tr)
-        if text:
-            texts.append(f"{dataset}: {text}" if data.multi else text)
-    return " ".join(texts) or tr("No platform's density was measured.")
+    return per_dataset(data, lambda dataset: _passage_one(by_platform(data, dataset), tr), tr("No platform's density was measured."))
 
 
 def _count(r: dict, tr: Translator) -> str:
