@@ -39,7 +39,7 @@ ROW_HEIGHT = 40
 
 
 def summarise(samples: pa.Table) -> pd.DataFrame:
-    columns = [*KEYS, "n", "failures", "errors", "suites", "verdict"]
+    columns = [*KEYS, "setup", "n", "failures", "errors", "suites", "verdict"]
     mask = pc.and_(pc.invert(samples["warmup"]), pc.is_valid(samples["artifact"]))
     frame = samples.filter(mask).select([*KEYS, "suite", "ok", "error"]).to_pandas()
     if frame.empty:
@@ -59,7 +59,14 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
     summary["verdict"] = [
         "ran" if f == 0 else "mixed" if n > 0 else "failed" for n, f in zip(summary["n"], summary["failures"])
     ]
+    summary["setup"] = [setup(h, name) for h, name in zip(summary["host_id"], summary["host_name"])]
     return summary[columns]
+
+
+def setup(host_id: str, name: str) -> str:
+    """What counts as one host here: a host id, or one machine's set-ups told apart by the name the collector
+    was given (`--host-label`: a second Docker daemon, another accelerator setting)."""
+    return str(host_id) if name == host_id else f"{host_id} ({name})"
 
 
 def _ordered(frame: pd.DataFrame, datasets: tuple[str, ...]) -> pd.DataFrame:
@@ -72,7 +79,7 @@ def _ordered(frame: pd.DataFrame, datasets: tuple[str, ...]) -> pd.DataFrame:
 
 
 def _hosts(data: ChartInput) -> list[str]:
-    return sorted(set(data.summary["host_id"])) if not data.summary.empty else []
+    return sorted(set(data.summary["setup"])) if not data.summary.empty else []
 
 
 def short(digest: str) -> str:
@@ -192,12 +199,12 @@ def passage(data: ChartInput, tr: Translator) -> str:
             continue
         kind = tr(ARTIFACT_KINDS[platform])
         digests = list(dict.fromkeys(mine["artifact"]))
-        shared = [d for d in digests if mine.loc[mine["artifact"] == d, "host_id"].nunique() >= 2]
+        shared = [d for d in digests if mine.loc[mine["artifact"] == d, "setup"].nunique() >= 2]
         for digest in shared:
             rows_ = mine[mine["artifact"] == digest]
-            ok_hosts = sorted(set(rows_.loc[rows_["verdict"] == "ran", "host_id"]))
-            bad_hosts = sorted(set(rows_.loc[rows_["verdict"] != "ran", "host_id"]))
-            all_hosts = sorted(set(rows_["host_id"]))
+            ok_hosts = sorted(set(rows_.loc[rows_["verdict"] == "ran", "setup"]))
+            bad_hosts = sorted(set(rows_.loc[rows_["verdict"] != "ran", "setup"]))
+            all_hosts = sorted(set(rows_["setup"]))
             text = tr("The same {kind} {digest} ran without failures on {ok} of {n} hosts").format(
                 kind=kind, digest=short(digest), ok=tr.integer(len(ok_hosts)), n=tr.integer(len(all_hosts)))
             if bad_hosts:
@@ -207,7 +214,7 @@ def passage(data: ChartInput, tr: Translator) -> str:
             texts.append(tr("Each host ran its own {kind} ({digests}): no single {kind} was carried between hosts "
                             "here.").format(kind=kind, digests=", ".join(short(d) for d in digests)))
     containers = frame[frame["platform"] == "container"]
-    moved = [d for d in dict.fromkeys(containers["artifact"]) if containers.loc[containers["artifact"] == d, "host_id"].nunique() >= 2]
+    moved = [d for d in dict.fromkeys(containers["artifact"]) if containers.loc[containers["artifact"] == d, "setup"].nunique() >= 2]
     if moved:
         ok = all(v == "ran" for v in containers.loc[containers["artifact"].isin(moved), "verdict"])
         texts.append(tr("One image, unchanged, ran on different hosts: portability as the deck says (slide 12).") if ok
@@ -215,7 +222,7 @@ def passage(data: ChartInput, tr: Translator) -> str:
     else:
         texts.append(tr("So this build does not show one container image moving between hosts (slide 12); give "
                         "datasets in which the hosts ran the same image."))
-    if frame.drop_duplicates("host_id")["host_label"].nunique() == 1:
+    if frame.drop_duplicates("setup")["host_label"].nunique() == 1:
         texts.append(tr("The {n} hosts have the same CPU, OS, kernel and engine versions ({label}): this shows the "
                         "image running on several machines alike, not across different set-ups.").format(
             n=tr.integer(len(hosts)), label=frame["host_label"].iloc[0]))
