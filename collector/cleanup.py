@@ -9,7 +9,7 @@ from pathlib import Path
 from .dataset import Location, uncommitted_versions
 from .platforms import PlatformUnavailable
 from .platforms.container import remove_labelled
-from .pidfiles import kill_leftovers
+from .pidfiles import kill_leftovers, kill_named_vms
 
 
 UNFINISHED_AGE_S = 60.0
@@ -19,6 +19,7 @@ UNFINISHED_AGE_S = 60.0
 def cleanup(datasets_root: Path | None, images: bool = True) -> tuple[list[str], list[str]]:
     """Return (what was removed, warnings)."""
     removed = [f"process {p}" for p in kill_leftovers()]
+    removed += [f"process {p}" for p in kill_named_vms()]
     warnings: list[str] = []
     try:
         removed += remove_labelled(images=images)

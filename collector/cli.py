@@ -165,7 +165,7 @@ def cleanup(
     datasets: Annotated[Optional[Path], typer.Option(help="Also remove unfinished version folders (no manifest) under this folder.")] = Path("datasets"),
     keep_images: Annotated[bool, typer.Option(help="Keep the cached workload images.")] = False,
 ) -> None:
-    """Remove every container, image, VM and process a killed run left behind (by label and pid file)."""
+    """Remove every container, image, VM and process a killed run left behind (by label, pid file, and QEMU by its vmcbench- name)."""
     from .cleanup import cleanup as do_cleanup
 
     removed, warnings = do_cleanup(datasets, images=not keep_images)

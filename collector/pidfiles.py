@@ -53,3 +53,18 @@ def kill_leftovers(run_id: str | None = None) -> list[str]:
                 pass
         path.unlink(missing_ok=True)
     return killed
+
+
+def kill_named_vms() -> list[str]:
+    """Kill QEMU processes named `vmcbench-…` whose pid file is gone (another state folder, or deleted)."""
+    killed = []
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        try:
+            cmd = proc.info["cmdline"] or []
+            if "qemu-system" in (proc.info["name"] or "") and "-name" in cmd and cmd[cmd.index("-name") + 1].startswith("vmcbench-"):
+                proc.kill()
+                proc.wait(timeout=10)
+                killed.append(f"{proc.info['name']} (pid {proc.pid}, no pid file)")
+        except (psutil.Error, IndexError, ValueError):
+            continue
+    return killed

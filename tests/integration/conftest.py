@@ -14,9 +14,16 @@ COLLECTOR = [sys.executable, "-m", "collector.cli"]
 
 
 @pytest.fixture(autouse=True)
-def _isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def state_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Each test gets its own pid-file folder; the artifact cache stays shared (kernel download once)."""
-    monkeypatch.setenv("VMCBENCH_STATE", str(tmp_path_factory.mktemp("state")))
+    path = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("VMCBENCH_STATE", str(path))
+    return path
+
+
+def own_pidfiles(state: Path, platform: str) -> list[Path]:
+    """Pid files the collector of this test wrote for live instances of `platform`."""
+    return sorted(state.glob(f"*-{platform}-*.pid"))
 
 
 def run_collector(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:

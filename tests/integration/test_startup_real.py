@@ -13,7 +13,7 @@ import pytest
 
 from collector.dataset import read_dataset, median_ci
 
-from .conftest import COLLECTOR, committed, labelled_containers, qemu_processes, run_collector, wait_until
+from .conftest import COLLECTOR, committed, labelled_containers, own_pidfiles, qemu_processes, run_collector, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -83,32 +83,38 @@ def test_no_docker_daemon_one_line_and_others_measured(tmp_path: Path) -> None:
     assert "container" in ds.manifest["skipped_platforms"]
 
 
-def _start_long_run(out: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen([*COLLECTOR, "run", "--platform", "container,vm", "--repeat", "200", "--accel", "tcg",
-                             "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
+def _start_long_run(out: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([*COLLECTOR, "run", "--accel", "tcg", "--out", str(out), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_sigkill_leaves_no_version_and_cleanup_removes_leftovers(tmp_path: Path) -> None:
+@pytest.mark.parametrize("platform", ["container", "vm"])
+def test_sigkill_leaves_no_version_and_cleanup_removes_leftovers(tmp_path: Path, state_dir: Path, platform: str) -> None:
+    """Killed while its instances run (the density suite keeps them up), the run leaves them behind; cleanup removes them."""
     out = tmp_path / "ds"
-    proc = _start_long_run(out)
+    proc = _start_long_run(out, "--suite", "density", "--platform", platform, "--max-instances", "2",
+                           "--memory-budget", "2048", "--repeat", "50", "--warmup", "0")
+    alive = (lambda: len(labelled_containers()) >= 2) if platform == "container" else (lambda: len(own_pidfiles(state_dir, "vm")) >= 2)
     try:
-        assert wait_until(lambda: bool(qemu_processes()), 120), "no VM ever started"
-        assert wait_until(lambda: bool(labelled_containers()) and bool(qemu_processes()), 60, 0.02), "no container and VM at once"
+        assert wait_until(alive, 180), f"no two {platform} instances running"
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     assert committed(out) == []
+    assert labelled_containers() if platform == "container" else qemu_processes(), "SIGKILL left nothing behind to clean"
     done = run_collector("cleanup", "--datasets", str(tmp_path), "--keep-images")
     assert done.returncode == 0, done.stderr
+    assert "removed" in done.stdout
     assert wait_until(lambda: not labelled_containers() and not qemu_processes(), 20)
+    assert own_pidfiles(state_dir, platform) == []
 
 
-def test_ctrl_c_keeps_samples_as_incomplete_version(tmp_path: Path) -> None:
+def test_ctrl_c_keeps_samples_as_incomplete_version(tmp_path: Path, state_dir: Path) -> None:
     out = tmp_path / "ds"
-    proc = _start_long_run(out)
-    assert wait_until(lambda: bool(qemu_processes()), 120)
-    assert wait_until(lambda: bool(qemu_processes()), 30)  # a VM of a measured repetition
+    proc = _start_long_run(out, "--platform", "container,vm", "--repeat", "200")
+    assert wait_until(lambda: bool(own_pidfiles(state_dir, "vm")), 120), "no VM of this run ever started"
+    assert wait_until(lambda: not own_pidfiles(state_dir, "vm"), 30)  # that VM measured and stopped
+    assert wait_until(lambda: bool(own_pidfiles(state_dir, "vm")), 60)  # the next one is booting
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, stderr[-2000:]
