@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 import tempfile
 import time
 import uuid
@@ -38,7 +39,7 @@ from . import __version__, pdf, sections
 from . import site as site_pages
 from . import slides as slide_deck
 from .charts import ChartDef, ChartInput, registered
-from .comparison_section import comparison_data, comparison_section
+from .comparison_section import ComparisonData, comparison_data, comparison_section
 from .charts.base import failure_notes, gap_notes
 from .i18n import LANG_NAMES, LANGS, Translator, translator
 from .load import Loaded, load, manifest_get
@@ -46,7 +47,7 @@ from .matrix import build_matrix
 from .pages import ChartBlock, LangLink, ReportPage
 from .publish import PublishedDataset, published_datasets
 from .site_config import SITE_DIR, SiteConfig, load_site_config
-from .render_svg import render
+from .render_svg import render, renderer_started
 from .templating import environment, render_page
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -119,28 +120,77 @@ def build(options: BuildOptions) -> BuildResult:
             copy_assets(options.theme, tmp / "assets")
             if options.slides:
                 slide_deck.copy_vendor(options.theme, tmp / "assets")
-        for lang in options.langs:
-            tr = translator(lang)
-            with _timed(result, "charts"):
-                blocks = chart_blocks(inputs, tr, options.theme / "fonts")
-            with _timed(result, "pages"):
-                page = report_page(loaded, inputs, blocks, tr, options)
-                if compared is not None:
-                    page = replace(page, comparison=comparison_section(compared, tr, options.theme / "fonts"))
-            with _timed(result, "html"):
-                write_html(options.theme, page, tmp / lang / "report.html")
-            if options.pdf:
-                with _timed(result, "pdf"):
-                    write_handout(options.theme, page, tmp / lang / "handout.pdf", loaded)
-            if options.slides:
-                with _timed(result, "slides"):
-                    write_slides(options, page, tr, tmp / lang, loaded)
-            reports[lang] = page
+        job = LanguageJob(options, loaded, inputs, compared, tmp)
+        if len(options.langs) > 1 and (os.cpu_count() or 1) > 1 and not renderer_started():
+            with _timed(result, "languages (one process each)"):
+                reports = job.run_parallel()
+        else:
+            for lang in options.langs:
+                reports[lang] = job.run(lang, result)
         if config is not None:
             with _timed(result, "site"):
                 site_pages.write_site(tmp, loaded, reports, published, config, options.theme)
         result.files = sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
     return result
+
+
+@dataclass
+class LanguageJob:
+    """Everything one language's pages need; run in this process or in a forked one per language.
+
+    PDF layout (WeasyPrint) is pure Python and holds the GIL, so languages are
+    laid out in parallel processes. They are forked (not spawned): the loaded
+    samples are inherited, not pickled. Only while this process has not started
+    the chart renderer (a fresh `reportgen build`): a fork after its threads
+    started can deadlock, so a process that already rendered builds in turn.
+    """
+
+    options: BuildOptions
+    loaded: Loaded
+    inputs: Mapping[str, ChartInput]
+    compared: "ComparisonData | None"
+    tmp: Path
+
+    def run(self, lang: str, result: BuildResult | None = None) -> ReportPage:
+        """Charts, pages, HTML, handout and slides of `lang`, written under the staging folder."""
+        result = result or BuildResult(out=self.options.out)
+        options, tmp = self.options, self.tmp
+        tr = translator(lang)
+        with _timed(result, "charts"):
+            blocks = chart_blocks(self.inputs, tr, options.theme / "fonts")
+        with _timed(result, "pages"):
+            page = report_page(self.loaded, self.inputs, blocks, tr, options)
+            if self.compared is not None:
+                page = replace(page, comparison=comparison_section(self.compared, tr, options.theme / "fonts"))
+        with _timed(result, "html"):
+            write_html(options.theme, page, tmp / lang / "report.html")
+        if options.pdf:
+            with _timed(result, "pdf"):
+                write_handout(options.theme, page, tmp / lang / "handout.pdf", self.loaded)
+        if options.slides:
+            with _timed(result, "slides"):
+                write_slides(options, page, tr, tmp / lang, self.loaded)
+        return page
+
+    def run_parallel(self) -> dict[str, ReportPage]:
+        global _JOB
+        _JOB = self
+        try:
+            with ProcessPoolExecutor(max_workers=min(len(self.options.langs), os.cpu_count() or 1),
+                                     mp_context=multiprocessing.get_context("fork")) as pool:
+                futures = {lang: pool.submit(_run_forked, lang) for lang in self.options.langs}
+                return {lang: future.result() for lang, future in futures.items()}
+        finally:
+            _JOB = None
+
+
+_JOB: LanguageJob | None = None
+"""The job a forked worker inherits (set just before the pool forks)."""
+
+
+def _run_forked(lang: str) -> ReportPage:
+    assert _JOB is not None, "forked without a job"
+    return _JOB.run(lang)
 
 
 # stats ------------------------------------------------------------------------------
