@@ -123,7 +123,7 @@ def build(options: BuildOptions) -> BuildResult:
         job = LanguageJob(options, loaded, inputs, compared, tmp)
         if len(options.langs) > 1 and (os.cpu_count() or 1) > 1 and not renderer_started():
             with _timed(result, "languages (one process each)"):
-                reports = job.run_parallel()
+                reports = job.run_parallel(result)
         else:
             for lang in options.langs:
                 reports[lang] = job.run(lang, result)
@@ -172,14 +172,20 @@ class LanguageJob:
                 write_slides(options, page, tr, tmp / lang, self.loaded)
         return page
 
-    def run_parallel(self) -> dict[str, ReportPage]:
+    def run_parallel(self, result: BuildResult) -> dict[str, ReportPage]:
+        """Each language in a forked process; their stage times are added to `result` (summed over languages)."""
         global _JOB
         _JOB = self
         try:
             with ProcessPoolExecutor(max_workers=min(len(self.options.langs), os.cpu_count() or 1),
                                      mp_context=multiprocessing.get_context("fork")) as pool:
                 futures = {lang: pool.submit(_run_forked, lang) for lang in self.options.langs}
-                return {lang: future.result() for lang, future in futures.items()}
+                pages = {}
+                for lang, future in futures.items():
+                    pages[lang], seconds = future.result()
+                    for stage, value in seconds.items():
+                        result.seconds[stage] = result.seconds.get(stage, 0.0) + value
+                return pages
         finally:
             _JOB = None
 
@@ -188,9 +194,10 @@ _JOB: LanguageJob | None = None
 """The job a forked worker inherits (set just before the pool forks)."""
 
 
-def _run_forked(lang: str) -> ReportPage:
+def _run_forked(lang: str) -> tuple[ReportPage, dict[str, float]]:
     assert _JOB is not None, "forked without a job"
-    return _JOB.run(lang)
+    result = BuildResult(out=_JOB.options.out)
+    return _JOB.run(lang, result), result.seconds
 
 
 # stats ------------------------------------------------------------------------------
