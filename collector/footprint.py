@@ -6,42 +6,39 @@ map them, so N instances' PSS add up to what they really take together.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import psutil
 
 
-def pss_tree(pid: int) -> int:
-    """PSS in bytes of a process and all its descendants; 0 if it is gone."""
+def _tree(pid: int) -> list[psutil.Process]:
+    """A process and all its descendants; empty if it is gone."""
     try:
         root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
+        return [root, *root.children(recursive=True)]
     except psutil.Error:
-        return 0
-    total = 0
+        return []
+
+
+def _sum(procs: list[psutil.Process], read: Callable[[psutil.Process], float]) -> float:
+    """Add `read(p)` over processes, skipping those that exit meanwhile."""
+    total = 0.0
     for p in procs:
         try:
-            total += p.memory_full_info().pss
+            total += read(p)
         except psutil.Error:
             pass
     return total
+
+
+def pss_tree(pid: int) -> int:
+    """PSS in bytes of a process and all its descendants; 0 if it is gone."""
+    return int(_sum(_tree(pid), lambda p: p.memory_full_info().pss))
 
 
 def cpu_seconds_tree(pid: int) -> float:
     """User + system CPU seconds used so far by a process and its descendants."""
-    try:
-        root = psutil.Process(pid)
-        procs = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return 0.0
-    total = 0.0
-    for p in procs:
-        try:
-            t = p.cpu_times()
-            total += t.user + t.system
-        except psutil.Error:
-            pass
-    return total
+    return _sum(_tree(pid), lambda p: p.cpu_times().user + p.cpu_times().system)
 
 
 def container_memory(container: Any) -> int:
