@@ -100,9 +100,9 @@ def marp_binary() -> Path:
 def markdown_decks(dataset: Path, folder: Path) -> list[Path]:
     """The same slides as Markdown for Marp: same titles, claims and notes, the same inline SVG charts."""
     sys.path.insert(0, str(ROOT))
-    from reportgen import build as B
-    from reportgen import slides as S
-    from reportgen.i18n import translator
+    from reportgen.commands import build as B
+    from reportgen.pages import slides as S
+    from reportgen.i18n.catalogs import translator
 
     loaded = B.load((str(dataset),))
     inputs = B.summarise(loaded)

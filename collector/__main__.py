@@ -1,3 +1,3 @@
-from .cli import app
+from collector.cli import app
 
 app()

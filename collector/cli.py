@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .dataset import DatasetError, read_dataset
-from .platforms import PLATFORMS
-from .suites import SUITES
+from collector.dataset import DatasetError, read_dataset
+from collector.platforms import PLATFORMS
+from collector.suites import SUITES
 
 app = typer.Typer(
     help="Measure how bare processes, containers and VMs differ on this host; write raw samples as versioned Parquet datasets.",
@@ -75,8 +75,8 @@ def run(
     note: Annotated[str, typer.Option(help="Free text kept in the manifest's notes (e.g. how this set-up differs).")] = "",
 ) -> None:
     """Run suites on the chosen platforms and write a new dataset version; prints its path."""
-    from .runner import RunOptions, collect
-    from .summary_table import summary_table
+    from collector.run.runner import RunOptions, collect
+    from collector.run.summary_table import summary_table
 
     if accel not in ("auto", "kvm", "tcg"):
         raise typer.BadParameter("--accel must be auto, kvm or tcg")
@@ -118,12 +118,12 @@ def validate(path: Annotated[str, typer.Argument(help="A dataset version folder,
 @app.command()
 def doctor() -> None:
     """Tell what this host can measure: Docker, QEMU, KVM, cgroups, CPU and memory. Always exits 0."""
-    from .context import RunContext
-    from .host import cgroup_version, cpu_model, os_name
-    from .platforms import PlatformUnavailable
-    from .platforms.container import docker_client
-    from .platforms.vm import VmPlatform, kvm_device_problem, qemu_version
-    from .workloads import busybox
+    from collector.context import RunContext
+    from collector.probes.host import cgroup_version, cpu_model, os_name
+    from collector.platforms import PlatformUnavailable
+    from collector.platforms.container import docker_client
+    from collector.platforms.vm import VmPlatform, kvm_device_problem, qemu_version
+    from collector.workloads import busybox
 
     import psutil
 
@@ -166,7 +166,7 @@ def cleanup(
     keep_images: Annotated[bool, typer.Option(help="Keep the cached workload images.")] = False,
 ) -> None:
     """Remove every container, image, VM and process a killed run left behind (by label, pid file, and QEMU by its vmcbench- name)."""
-    from .cleanup import cleanup as do_cleanup
+    from collector.run.cleanup import cleanup as do_cleanup
 
     removed, warnings = do_cleanup(datasets, images=not keep_images)
     for w in warnings:

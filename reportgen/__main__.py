@@ -1,5 +1,5 @@
 """`python -m reportgen` is the `reportgen` command."""
 
-from .cli import app
+from reportgen.cli import app
 
 app(prog_name="reportgen")

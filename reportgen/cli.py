@@ -9,7 +9,7 @@ import typer
 
 from collector.dataset import DatasetError
 
-from .i18n import LANGS, parse_langs
+from reportgen.i18n.catalogs import LANGS, parse_langs
 
 app = typer.Typer(
     help="Turn vmcbench datasets into the bilingual HTML report and PDF handout.",
@@ -104,12 +104,12 @@ def build(
     Exit status: 0 built; 2 bad input (an invalid dataset or site configuration: one line naming the file
     and the reason).
     """
-    from .build import TEMPLATES_DIR, BuildOptions
-    from .build import build as run_build
-    from .pdf import MissingDependency
-    from .render_svg import RenderError
-    from .site import SiteError
-    from .site_config import SITE_DIR, SiteConfigError
+    from reportgen.commands.build import TEMPLATES_DIR, BuildOptions
+    from reportgen.commands.build import build as run_build
+    from reportgen.writers.pdf import MissingDependency
+    from reportgen.charts.render_svg import RenderError
+    from reportgen.writers.site import SiteError
+    from reportgen.site_config import SITE_DIR, SiteConfigError
 
     try:
         langs = parse_langs(lang)
@@ -151,7 +151,7 @@ def serve(
     port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port)."),
 ) -> None:
     """Preview the built site at http://127.0.0.1:PORT/ (this machine only) until Ctrl-C."""
-    from .serve import serve as run_server
+    from reportgen.commands.serve import serve as run_server
 
     run_server(out, port, echo=typer.echo)
 
@@ -165,8 +165,8 @@ def messages(
     Exit status 1 lists the missing ones. With --update, new msgids are first added to the .po files
     under reportgen/locale (English filled with the msgid, Korean empty, to be translated).
     """
-    from .build import TEMPLATES_DIR
-    from .i18n import extract_messages, missing_translations, update_catalogs
+    from reportgen.commands.build import TEMPLATES_DIR
+    from reportgen.i18n.catalogs import extract_messages, missing_translations, update_catalogs
 
     if update:
         added = update_catalogs(TEMPLATES_DIR)
@@ -201,9 +201,9 @@ def diff(
 
     from collector.dataset import read_dataset
 
-    from . import diff_output
-    from .compare import Thresholds, compare, host_differences, regressed
-    from .i18n import translator
+    from reportgen.commands import diff as diff_output
+    from reportgen.load.compare import Thresholds, compare, host_differences, regressed
+    from reportgen.i18n.catalogs import translator
 
     if fmt not in ("table", "md", "json"):
         typer.echo(f"reportgen: error: --format must be table, md or json, not {fmt!r}", err=True)
@@ -237,7 +237,7 @@ def check(
 
     Exit status: 0 same (or updated); 1 something differs (the diff is printed); 2 bad input.
     """
-    from .render_check import check as run_check
+    from reportgen.commands.check import check as run_check
 
     try:
         result = run_check(golden, tuple(datasets or ()), parse_langs(lang), update)

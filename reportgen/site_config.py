@@ -22,7 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from .i18n import LANGS
+from reportgen.i18n.catalogs import LANGS
 
 SITE_DIR = Path(__file__).resolve().parent.parent / "site"
 """The bundled site folder (`site/` beside `reportgen/`)."""

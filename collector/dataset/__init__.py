@@ -3,9 +3,17 @@
 reportgen imports this package and nothing else from `collector`.
 """
 
-from .schema import COLUMNS, SAMPLE_SCHEMA, SCHEMA_VERSION, DatasetError, SchemaTooNew
-from .store import Dataset, Location, committed_versions, read_dataset, resolve, uncommitted_versions, write_version
-from .summary import MedianCI, median_ci
+from collector.dataset.schema import COLUMNS, SAMPLE_SCHEMA, SCHEMA_VERSION, DatasetError, SchemaTooNew
+from collector.dataset.store import (
+    Dataset,
+    Location,
+    committed_versions,
+    read_dataset,
+    resolve,
+    uncommitted_versions,
+    write_version,
+)
+from collector.dataset.summary import MedianCI, median_ci
 
 __all__ = [
     "COLUMNS",

@@ -11,7 +11,7 @@ from typing import Callable
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .schema import SCHEMA_VERSION, DatasetError
+from collector.dataset.schema import SCHEMA_VERSION, DatasetError
 
 Step = Callable[[pa.Table, dict], tuple[pa.Table, dict]]
 

@@ -23,8 +23,8 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from .migrations import upgrade
-from .schema import (
+from collector.dataset.migrations import upgrade
+from collector.dataset.schema import (
     MANIFEST_FILE,
     PARQUET_META_KEY,
     SAMPLES_FILE,

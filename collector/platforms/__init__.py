@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..context import RunContext
-from .base import Instance, Platform, PlatformUnavailable, StartFailed
-from .container import ContainerPlatform
-from .process import ProcessPlatform
-from .vm import VmPlatform
+from collector.context import RunContext
+from collector.platforms.base import Instance, Platform, PlatformUnavailable, StartFailed
+from collector.platforms.container import ContainerPlatform
+from collector.platforms.process import ProcessPlatform
+from collector.platforms.vm import VmPlatform
 
 PLATFORMS: dict[str, type[Platform]] = {
     ProcessPlatform.name: ProcessPlatform,

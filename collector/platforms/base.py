@@ -11,8 +11,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ..context import RunContext
-from ..workloads import Workload
+from collector.context import RunContext
+from collector.workloads import Workload
 
 
 class PlatformUnavailable(Exception):

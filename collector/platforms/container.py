@@ -10,10 +10,10 @@ import os
 import time
 from typing import Any
 
-from ..context import LABEL_MANAGED
-from ..linewatch import LineWatch
-from ..workloads import Workload
-from .base import Instance, Platform, PlatformUnavailable, StartFailed
+from collector.context import LABEL_MANAGED
+from collector.platforms.linewatch import LineWatch
+from collector.workloads import Workload
+from collector.platforms.base import Instance, Platform, PlatformUnavailable, StartFailed
 
 START_DOCKER_HINT = "start one with `dockerd --bridge=none --iptables=false &` (or set DOCKER_HOST to a Docker-compatible socket)"
 

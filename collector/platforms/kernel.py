@@ -12,9 +12,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..context import cache_dir
-from .base import PlatformUnavailable
-from ..artifacts import file_sha256
+from collector.context import cache_dir
+from collector.platforms.base import PlatformUnavailable
+from collector.artifacts.cache import file_sha256
 
 METAPACKAGE = "linux-image-cloud-amd64"
 

@@ -6,11 +6,11 @@ import subprocess
 import time
 from typing import Any
 
-from .. import pidfiles
-from ..linewatch import LineWatch, pipe_chunks
-from ..workloads import Workload
-from .host_process import kill_session
-from .base import Instance, Platform, StartFailed
+from collector.platforms import pidfiles
+from collector.platforms.linewatch import LineWatch, pipe_chunks
+from collector.workloads import Workload
+from collector.platforms.host_process import kill_session
+from collector.platforms.base import Instance, Platform, StartFailed
 
 
 class ProcessPlatform(Platform):

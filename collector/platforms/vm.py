@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import pidfiles
-from ..linewatch import LineWatch, pipe_chunks
-from ..workloads import VmSpec, Workload
-from ..workloads.busybox import INIT_MARKER
-from .host_process import kill_session
-from .base import Instance, Platform, PlatformUnavailable, StartFailed
-from .kernel import Kernel, ensure_kernel
+from collector.platforms import pidfiles
+from collector.platforms.linewatch import LineWatch, pipe_chunks
+from collector.workloads import VmSpec, Workload
+from collector.artifacts.busybox import INIT_MARKER
+from collector.platforms.host_process import kill_session
+from collector.platforms.base import Instance, Platform, PlatformUnavailable, StartFailed
+from collector.platforms.kernel import Kernel, ensure_kernel
 
 QEMU = "qemu-system-x86_64"
 KERNEL_BANNER = "Linux version"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .base import Session, Suite
-from .startup import StartupSuite
-from .isolation import IsolationSuite
-from .consistency import ConsistencySuite
-from .recovery import RecoverySuite
-from .image import ImageSuite
-from .overhead import OverheadSuite
-from .density import DensitySuite
+from collector.suites.base import Session, Suite
+from collector.suites.startup import StartupSuite
+from collector.suites.isolation import IsolationSuite
+from collector.suites.consistency import ConsistencySuite
+from collector.suites.recovery import RecoverySuite
+from collector.suites.image import ImageSuite
+from collector.suites.overhead import OverheadSuite
+from collector.suites.density import DensitySuite
 
 SUITES: dict[str, type[Suite]] = {StartupSuite.name: StartupSuite}
 SUITES[ImageSuite.name] = ImageSuite

@@ -6,13 +6,13 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
-from ..context import RunContext
-from ..platforms import Instance, Platform
-from ..records import SampleLog
-from ..workloads import Workload
+from collector.context import RunContext
+from collector.platforms import Instance, Platform
+from collector.suites.records import SampleLog
+from collector.workloads import Workload
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..runner import RunOptions
+    from collector.run.runner import RunOptions
 
 
 @dataclass

@@ -16,13 +16,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..drift_work import DriftWork, seed_tree
-from ..measurement_errors import MEASUREMENT_ERRORS, one_line
-from ..fingerprints import disk_fingerprint, layers_fingerprint, tree_fingerprint
-from ..platforms import Instance, Platform, PlatformUnavailable, StartFailed
-from ..records import utc_now
-from ..role_platforms import open_role
-from .base import TYPICAL_START_S, Session, Suite
+from collector.workloads.drift_work import DriftWork, seed_tree
+from collector.suites.measurement_errors import MEASUREMENT_ERRORS, one_line
+from collector.probes.fingerprints import disk_fingerprint, layers_fingerprint, tree_fingerprint
+from collector.platforms import Instance, Platform, PlatformUnavailable, StartFailed
+from collector.suites.records import utc_now
+from collector.suites.roles import open_role
+from collector.suites.base import TYPICAL_START_S, Session, Suite
 
 
 class ConsistencySuite(Suite):

@@ -29,12 +29,12 @@ from typing import Any
 
 import psutil
 
-from .. import footprint
-from ..context import LABEL_RUN
-from ..platforms import Instance, Platform, StartFailed
-from ..platforms.vm import VmPlatform
-from ..records import utc_now
-from .base import Session, Suite
+from collector.probes import footprint
+from collector.context import LABEL_RUN
+from collector.platforms import Instance, Platform, StartFailed
+from collector.platforms.vm import VmPlatform
+from collector.suites.records import utc_now
+from collector.suites.base import Session, Suite
 
 MIB = 1 << 20
 DEFAULT_RESERVE_MIB = 2048

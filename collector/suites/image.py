@@ -11,11 +11,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .. import layer_reuse
-from ..disk_usage import Usage, usage
-from ..layers import image_layers, overlay_folders
-from ..records import utc_now
-from .base import Session, Suite
+from collector.artifacts import layer_reuse
+from collector.probes.disk_usage import Usage, usage
+from collector.probes.layers import image_layers, overlay_folders
+from collector.suites.records import utc_now
+from collector.suites.base import Session, Suite
 
 DEFAULT_K = 4
 DEFAULT_APP_KIB = 64

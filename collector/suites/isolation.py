@@ -13,13 +13,13 @@ import os
 import time
 from typing import Any
 
-from .. import footprint
-from ..measurement_errors import MEASUREMENT_ERRORS, one_line
-from ..platforms import Instance, Platform, PlatformUnavailable
-from ..records import utc_now
-from ..role_platforms import open_role
-from ..victim import DONE, hog_workload, parse_victim, victim_workload
-from .base import Session, Suite
+from collector.probes import footprint
+from collector.suites.measurement_errors import MEASUREMENT_ERRORS, one_line
+from collector.platforms import Instance, Platform, PlatformUnavailable
+from collector.suites.records import utc_now
+from collector.suites.roles import open_role
+from collector.workloads.victim import DONE, hog_workload, parse_victim, victim_workload
+from collector.suites.base import Session, Suite
 
 PHASES = ("alone", "beside_hog")
 VICTIM_INDEX, HOG_INDEX = 0, 1

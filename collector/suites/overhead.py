@@ -14,11 +14,11 @@ from typing import Any
 
 import psutil
 
-from .. import guest_probe
-from ..platforms import StartFailed
-from ..records import utc_now
-from ..resource_split import Parts, Reading, host_memory
-from .base import Session, Suite
+from collector.probes import guest_probe
+from collector.platforms import StartFailed
+from collector.suites.records import utc_now
+from collector.probes.resource_split import Parts, Reading, host_memory
+from collector.suites.base import Session, Suite
 
 ORDER = ("process", "container", "vm")
 """The bare process goes first: its footprint stands in for the VM's app if the guest cannot report."""

@@ -16,12 +16,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from ..crash import kill_main_process
-from ..measurement_errors import MEASUREMENT_ERRORS, one_line
-from ..platforms import Instance, Platform, PlatformUnavailable, StartFailed
-from ..records import utc_now
-from ..role_platforms import open_role
-from .base import TYPICAL_START_S, Session, Suite
+from collector.suites.crash import kill_main_process
+from collector.suites.measurement_errors import MEASUREMENT_ERRORS, one_line
+from collector.platforms import Instance, Platform, PlatformUnavailable, StartFailed
+from collector.suites.records import utc_now
+from collector.suites.roles import open_role
+from collector.suites.base import TYPICAL_START_S, Session, Suite
 
 
 def _docker_time(stamp: str) -> float:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..platforms import StartFailed
-from ..records import utc_now
-from .base import Session, Suite
+from collector.platforms import StartFailed
+from collector.suites.records import utc_now
+from collector.suites.base import Session, Suite
 
 
 class StartupSuite(Suite):

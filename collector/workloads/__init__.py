@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .base import READY_MARKER, ContainerSpec, ProcessSpec, VmSpec, Workload
-from .busybox import Busybox
-from .tomcat import Tomcat
+from collector.workloads.base import READY_MARKER, ContainerSpec, ProcessSpec, VmSpec, Workload
+from collector.workloads.busybox import Busybox
+from collector.workloads.tomcat import Tomcat
 
 WORKLOADS: dict[str, Callable[[], Workload]] = {"busybox": Busybox}
 """Workload factories by name; a workload module adds itself here."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..platforms.kernel import Kernel
+    from collector.platforms.kernel import Kernel
 
 READY_MARKER = "VMCBENCH-READY"
 

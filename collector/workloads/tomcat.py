@@ -15,12 +15,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .. import initramfs
-from ..context import LABEL_MANAGED
-from ..rootfs import Recipe, Rootfs, derive, ensure_rootfs, ext4_image, tar_archive
-from ..virtio_modules import virtio_blk_initramfs
-from .base import ContainerSpec, ProcessSpec, VmSpec, Workload
-from .busybox import IMAGE_REPO, busybox_binary, busybox_initramfs, init_script
+from collector.artifacts import initramfs
+from collector.context import LABEL_MANAGED
+from collector.artifacts.rootfs import Recipe, Rootfs, derive, ensure_rootfs, ext4_image, tar_archive
+from collector.artifacts.virtio_modules import virtio_blk_initramfs
+from collector.workloads.base import ContainerSpec, ProcessSpec, VmSpec, Workload
+from collector.artifacts.busybox import IMAGE_REPO, busybox_binary, busybox_initramfs, init_script
 
 PACKAGES = ("openjdk-17-jre-headless", "tomcat10")
 REPORTED_PACKAGES = ("tomcat10", "libtomcat10-java", "openjdk-17-jre-headless")

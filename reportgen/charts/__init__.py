@@ -10,17 +10,17 @@ every registered id; adding a chart is adding a module that calls
 
 from __future__ import annotations
 
-from .base import REGISTRY, ChartDef, ChartInput, register, registered
+from reportgen.charts.base import REGISTRY, ChartDef, ChartInput, register, registered
 
-from . import c1_overhead as _c1  # noqa: E402,F401  (registers C1)
-from . import c3_start_time as _c3  # noqa: E402,F401  (registers C3)
-from . import c4_image_size as _c4  # noqa: E402,F401  (registers C4)
-from . import c5_boot_chain as _c5  # noqa: E402,F401  (registers C5)
-from . import c6_consistency as _c6  # noqa: E402,F401  (registers C6)
-from . import c7_layer_reuse as _c7  # noqa: E402,F401  (registers C7)
-from . import c8_portability as _c8  # noqa: E402,F401  (registers C8)
-from . import c9_density as _c9  # noqa: E402,F401  (registers C9)
-from . import c10_isolation as _c10  # noqa: E402,F401  (registers C10)
-from . import c11_recovery as _c11  # noqa: E402,F401  (registers C11)
+from reportgen.charts import c1_overhead as _c1  # noqa: E402,F401  (registers C1)
+from reportgen.charts import c3_start_time as _c3  # noqa: E402,F401  (registers C3)
+from reportgen.charts import c4_image_size as _c4  # noqa: E402,F401  (registers C4)
+from reportgen.charts import c5_boot_chain as _c5  # noqa: E402,F401  (registers C5)
+from reportgen.charts import c6_consistency as _c6  # noqa: E402,F401  (registers C6)
+from reportgen.charts import c7_layer_reuse as _c7  # noqa: E402,F401  (registers C7)
+from reportgen.charts import c8_portability as _c8  # noqa: E402,F401  (registers C8)
+from reportgen.charts import c9_density as _c9  # noqa: E402,F401  (registers C9)
+from reportgen.charts import c10_isolation as _c10  # noqa: E402,F401  (registers C10)
+from reportgen.charts import c11_recovery as _c11  # noqa: E402,F401  (registers C11)
 
 __all__ = ["REGISTRY", "ChartDef", "ChartInput", "register", "registered"]

@@ -9,9 +9,9 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
-from ..i18n import Translator
-from ..pages import DataTable
-from ..vocab import PLATFORM_ORDER, platform_label, platform_rank
+from reportgen.i18n.catalogs import Translator
+from reportgen.pages.contexts import DataTable
+from reportgen.i18n.vocab import PLATFORM_ORDER, platform_label, platform_rank
 
 PLATFORM_COLOURS: dict[str, str] = {"process": "#5b6b82", "container": "#1b8a6b", "vm": "#c8540c"}
 """One colour per platform, the same in every chart."""

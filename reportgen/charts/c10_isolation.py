@@ -17,12 +17,12 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
-from ..i18n import N_, Translator
-from ..pages import Cell, DataTable, Row
-from ..stats import GROUP_KEYS, latency_summary, rows
-from ..render_svg import FONT_FAMILY
-from ..suite_charts import labelled, ratio_text, seconds_cell
-from .base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
+from reportgen.i18n.catalogs import N_, Translator
+from reportgen.pages.contexts import Cell, DataTable, Row
+from reportgen.load.summaries import GROUP_KEYS, latency_summary, rows
+from reportgen.charts.render_svg import FONT_FAMILY
+from reportgen.charts.common import labelled, ratio_text, seconds_cell
+from reportgen.charts.base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
 
 PHASES: dict[str, str] = {"alone": N_("alone"), "beside_hog": N_("beside a hog")}
 PHASE_COLOURS = {"alone": "#5b6b82", "beside_hog": "#c0392b"}

@@ -15,12 +15,12 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
-from ..i18n import N_, Translator
-from ..pages import Cell, DataTable, Row
-from ..stats import GROUP_KEYS, details, max_int, median_frame, rows
-from ..render_svg import FONT_FAMILY
-from ..suite_charts import labelled, platform_colour, seconds_cell
-from .base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
+from reportgen.i18n.catalogs import N_, Translator
+from reportgen.pages.contexts import Cell, DataTable, Row
+from reportgen.load.summaries import GROUP_KEYS, details, max_int, median_frame, rows
+from reportgen.charts.render_svg import FONT_FAMILY
+from reportgen.charts.common import labelled, platform_colour, seconds_cell
+from reportgen.charts.base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
 
 MEASURES: dict[str, str] = {"scale_out_s": N_("Scale-out from 1 to N"), "recover_s": N_("Recovery after a kill")}
 KEYS = (*GROUP_KEYS, "metric")

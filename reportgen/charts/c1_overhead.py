@@ -15,11 +15,11 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
-from ..i18n import N_, Translator
-from ..pages import Cell, DataTable, Row
-from ..stats import GROUP_KEYS, details, median_frame, rows
-from ..suite_charts import MIB, labelled, ratio_text
-from .base import ChartDef, ChartInput, order_rows, per_dataset, register, row_label
+from reportgen.i18n.catalogs import N_, Translator
+from reportgen.pages.contexts import Cell, DataTable, Row
+from reportgen.load.summaries import GROUP_KEYS, details, median_frame, rows
+from reportgen.charts.common import MIB, labelled, ratio_text
+from reportgen.charts.base import ChartDef, ChartInput, order_rows, per_dataset, register, row_label
 
 PARTS: tuple[str, ...] = ("app", "platform", "engine", "spare")
 PART_LABELS: dict[str, str] = {

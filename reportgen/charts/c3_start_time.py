@@ -11,10 +11,10 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
-from ..i18n import N_, Translator
-from ..pages import Cell, DataTable, Row
-from ..stats import Selection, median_summary
-from .base import (
+from reportgen.i18n.catalogs import N_, Translator
+from reportgen.pages.contexts import Cell, DataTable, Row
+from reportgen.load.summaries import Selection, median_summary
+from reportgen.charts.base import (
     PLATFORM_COLOURS,
     REFERENCE_COLOUR,
     ChartDef,

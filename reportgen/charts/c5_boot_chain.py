@@ -13,11 +13,11 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
-from ..i18n import N_, Translator
-from ..pages import Cell, DataTable, Row
-from ..stats import Selection, median_summary, phase_chain
-from ..vocab import PHASE_ORDER, phase_label
-from .base import ChartDef, ChartInput, order_rows, register, row_label
+from reportgen.i18n.catalogs import N_, Translator
+from reportgen.pages.contexts import Cell, DataTable, Row
+from reportgen.load.summaries import Selection, median_summary, phase_chain
+from reportgen.i18n.vocab import PHASE_ORDER, phase_label
+from reportgen.charts.base import ChartDef, ChartInput, order_rows, register, row_label
 
 SELECTION = Selection("C5", "phase_end", ("dataset", "platform", "accelerator", "phase"))
 CHAIN = ("dataset", "platform", "accelerator")

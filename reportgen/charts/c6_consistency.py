@@ -18,11 +18,20 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
-from ..i18n import N_, Translator
-from ..pages import Cell, DataTable, Row
-from ..stats import GROUP_KEYS, details, max_int, exact_summary, rows
-from ..suite_charts import count_cell, exact_bytes, labelled, platform_colour
-from .base import REFERENCE_COLOUR, ChartDef, ChartInput, by_platform, order_rows, per_dataset, register, row_label
+from reportgen.i18n.catalogs import N_, Translator
+from reportgen.pages.contexts import Cell, DataTable, Row
+from reportgen.load.summaries import GROUP_KEYS, details, max_int, exact_summary, rows
+from reportgen.charts.common import count_cell, exact_bytes, labelled, platform_colour
+from reportgen.charts.base import (
+    REFERENCE_COLOUR,
+    ChartDef,
+    ChartInput,
+    by_platform,
+    order_rows,
+    per_dataset,
+    register,
+    row_label,
+)
 
 METRICS = ("distinct_fingerprints", "disk_changed", "upper_layer_bytes", "fingerprint")
 SUBJECTS: dict[str, str] = {

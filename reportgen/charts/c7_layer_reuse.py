@@ -16,11 +16,11 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
-from ..i18n import N_, Translator
-from ..pages import Cell, DataTable, Row
-from ..stats import GROUP_KEYS, details, exact_summary, rows
-from ..suite_charts import MIB, bytes_cell, exact_bytes
-from .base import ChartDef, ChartInput, order_rows, register
+from reportgen.i18n.catalogs import N_, Translator
+from reportgen.pages.contexts import Cell, DataTable, Row
+from reportgen.load.summaries import GROUP_KEYS, details, exact_summary, rows
+from reportgen.charts.common import MIB, bytes_cell, exact_bytes
+from reportgen.charts.base import ChartDef, ChartInput, order_rows, register
 
 METRICS: dict[str, str] = {
     "disk_used_bytes": "used",

@@ -19,11 +19,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..i18n import N_, Translator
-from ..pages import Cell, DataTable, Row
-from ..suite_charts import series_list
-from ..vocab import platform_rank
-from .base import ChartDef, ChartInput, register, row_label
+from reportgen.i18n.catalogs import N_, Translator
+from reportgen.pages.contexts import Cell, DataTable, Row
+from reportgen.charts.common import series_list
+from reportgen.i18n.vocab import platform_rank
+from reportgen.charts.base import ChartDef, ChartInput, register, row_label
 
 KEYS = ("dataset", "host_id", "host_name", "host_label", "platform", "accelerator", "artifact")
 ARTIFACT_KINDS: dict[str, str] = {

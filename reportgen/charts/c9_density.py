@@ -22,11 +22,20 @@ import pyarrow as pa
 
 from collector.dataset import median_ci
 
-from ..i18n import N_, Translator
-from ..pages import Cell, DataTable, Row
-from ..stats import GROUP_KEYS, details, max_int, numbers, exact_summary, rows
-from ..suite_charts import MIB, count_cell, labelled, mib_cell, platform_colour, ratio_text
-from .base import REFERENCE_COLOUR, ChartDef, ChartInput, by_platform, order_rows, per_dataset, register, row_label
+from reportgen.i18n.catalogs import N_, Translator
+from reportgen.pages.contexts import Cell, DataTable, Row
+from reportgen.load.summaries import GROUP_KEYS, details, max_int, numbers, exact_summary, rows
+from reportgen.charts.common import MIB, count_cell, labelled, mib_cell, platform_colour, ratio_text
+from reportgen.charts.base import (
+    REFERENCE_COLOUR,
+    ChartDef,
+    ChartInput,
+    by_platform,
+    order_rows,
+    per_dataset,
+    register,
+    row_label,
+)
 
 METRICS = ("instances_ready", "instance_memory", "host_fit_extrapolated", "budget_bytes")
 DECK_DENSITY: dict[str, int] = {"vm": 16, "container": 40}

@@ -19,7 +19,7 @@ from typing import Iterator
 
 import pytest
 
-from reportgen.build import BuildOptions, build
+from reportgen.commands.build import BuildOptions, build
 
 pytestmark = pytest.mark.browser
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from collector.dataset import read_dataset
-from collector.layer_reuse import flatten
-from collector.layers import image_layers
+from collector.artifacts.layer_reuse import flatten
+from collector.probes.layers import image_layers
 from collector.platforms.container import docker_client
-from collector.workloads.busybox import Busybox, build_scratch_image
+from collector.workloads.busybox import Busybox
+from collector.artifacts.busybox import build_scratch_image
 
 from .conftest import run_collector
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.build import summarise
+from reportgen.commands.build import summarise
 from reportgen.charts import registered
-from reportgen.i18n import LANGS, translator
-from reportgen.load import load
+from reportgen.i18n.catalogs import LANGS, translator
+from reportgen.load.datasets import load
 from tests.report_fixtures import make_startup_dataset, make_suites_dataset
 
 

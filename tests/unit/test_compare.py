@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reportgen.compare import REGRESSED, SAME, Thresholds, compare, host_differences, regressed
+from reportgen.load.compare import REGRESSED, SAME, Thresholds, compare, host_differences, regressed
 from tests.unit.dataset_factory import make_manifest, make_samples
 
 ANY_CHANGE = Thresholds(alpha=0.05)  # min_ratio 1.0: judge by the test alone

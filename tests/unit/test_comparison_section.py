@@ -8,7 +8,7 @@ import numpy as np
 from bs4 import BeautifulSoup
 
 from collector.dataset import write_version
-from reportgen.build import BuildOptions, build
+from reportgen.commands.build import BuildOptions, build
 from tests.unit.dataset_factory import make_manifest, make_samples
 
 

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reportgen import render_svg
-from reportgen.build import TEMPLATES_DIR, BuildOptions, build
+from reportgen.charts import render_svg
+from reportgen.commands.build import TEMPLATES_DIR, BuildOptions, build
 from tests.report_fixtures import make_startup_dataset
 
 

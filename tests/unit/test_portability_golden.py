@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from reportgen.build import BuildOptions, build
+from reportgen.commands.build import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parents[2] / "datasets" / "golden"
 

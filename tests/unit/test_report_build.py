@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from report_fixtures import make_other_suite_dataset, make_startup_dataset  # noqa: E402
 
 from collector.dataset import read_dataset, write_version  # noqa: E402
-from reportgen.build import TEMPLATES_DIR, BuildOptions, build  # noqa: E402
+from reportgen.commands.build import TEMPLATES_DIR, BuildOptions, build  # noqa: E402
 from reportgen.cli import app  # noqa: E402
 
 LANGS = ("ko", "en")
@@ -276,12 +276,12 @@ def test_failed_build_leaves_the_previous_output_alone(site: Path, dataset: Path
 
 
 def test_a_failure_while_writing_removes_the_half_build(dataset: Path, tmp_path: Path, monkeypatch) -> None:
-    import reportgen.pdf
+    import reportgen.writers.pdf
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(reportgen.pdf, "write_pdf", broken)
+    monkeypatch.setattr(reportgen.writers.pdf, "write_pdf", broken)
     out = tmp_path / "out"
     with pytest.raises(RuntimeError, match="disk full"):
         build(BuildOptions(datasets=(str(dataset),), out=out))

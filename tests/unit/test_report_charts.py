@@ -11,11 +11,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from report_fixtures import make_startup_dataset  # noqa: E402
 
-from reportgen.build import TEMPLATES_DIR, summarise  # noqa: E402
+from reportgen.commands.build import TEMPLATES_DIR, summarise  # noqa: E402
 from reportgen.charts import registered  # noqa: E402
-from reportgen.i18n import translator  # noqa: E402
-from reportgen.load import load  # noqa: E402
-from reportgen.render_svg import FONT_FAMILY, render, theme  # noqa: E402
+from reportgen.i18n.catalogs import translator  # noqa: E402
+from reportgen.load.datasets import load  # noqa: E402
+from reportgen.charts.render_svg import FONT_FAMILY, render, theme  # noqa: E402
 
 FONTS = TEMPLATES_DIR / "fonts"
 

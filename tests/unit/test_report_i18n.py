@@ -9,7 +9,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from reportgen.i18n import KEYWORDS, LANGS, LOCALE_DIR, parse_langs, translator
+from reportgen.i18n.catalogs import KEYWORDS, LANGS, LOCALE_DIR, parse_langs, translator
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}|%\([a-z_]+\)s")

@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from report_fixtures import PHASES, make_startup_dataset  # noqa: E402
 
 from collector.dataset import median_ci, read_dataset  # noqa: E402
-from reportgen.load import load, tidy  # noqa: E402
-from reportgen.stats import Selection, median_summary, phase_chain  # noqa: E402
+from reportgen.load.datasets import load, tidy  # noqa: E402
+from reportgen.load.summaries import Selection, median_summary, phase_chain  # noqa: E402
 
 C3 = Selection("C3", "start_time", ("dataset", "platform", "accelerator"))
 C5 = Selection("C5", "phase_end", ("dataset", "platform", "accelerator", "phase"))

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from report_fixtures import make_startup_dataset, make_suites_dataset  # noqa: E402
 
-from reportgen.build import BuildOptions, build  # noqa: E402
+from reportgen.commands.build import BuildOptions, build  # noqa: E402
 
 from dataclasses import fields  # noqa: E402
 

@@ -21,10 +21,10 @@ from typer.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from report_fixtures import make_startup_dataset  # noqa: E402
 
-from reportgen.build import BuildOptions, build  # noqa: E402
+from reportgen.commands.build import BuildOptions, build  # noqa: E402
 from reportgen.cli import app  # noqa: E402
-from reportgen.serve import make_server  # noqa: E402
-from reportgen.site import external_references  # noqa: E402
+from reportgen.commands.serve import make_server  # noqa: E402
+from reportgen.writers.site import external_references  # noqa: E402
 from reportgen.site_config import SITE_DIR, SiteConfigError, load_site_config, option_names  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -25,10 +25,11 @@ from typer.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from report_fixtures import make_startup_dataset  # noqa: E402
 
-from reportgen import build as B  # noqa: E402
-from reportgen import slide_layout, slides  # noqa: E402
+from reportgen.commands import build as B  # noqa: E402
+from reportgen.pages import slide_layout  # noqa: E402
+from reportgen.pages import slides
 from reportgen.cli import app  # noqa: E402
-from reportgen.i18n import translator  # noqa: E402
+from reportgen.i18n.catalogs import translator  # noqa: E402
 
 LANGS = ("ko", "en")
 VENDOR = B.TEMPLATES_DIR / "vendor"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from collector import rootfs
+from collector.artifacts import rootfs
 from collector.suites.density import host_fit
 from collector.workloads import WORKLOADS
-from collector.virtio_modules import virtio_blk_initramfs
+from collector.artifacts.virtio_modules import virtio_blk_initramfs
 from collector.workloads.tomcat import LAUNCHER, process_argv, server_xml, vm_init_extra
 
 VIRTIO = ("virtio_ring", "virtio", "virtio_pci_legacy_dev", "virtio_pci_modern_dev", "virtio_pci", "virtio_blk")

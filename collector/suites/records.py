@@ -1,0 +1,76 @@
+"""Accumulates raw samples as rows of the dataset schema, in measurement order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from collector.dataset import SAMPLE_SCHEMA
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclass
+class SampleLog:
+    """Every sample of one run; failures are rows too (ok=False with the error)."""
+
+    run_id: str
+    host_id: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(
+        self,
+        *,
+        suite: str,
+        chart_id: str,
+        platform: str,
+        workload: str,
+        metric: str,
+        unit: str,
+        value: float | None,
+        started_at: dt.datetime,
+        repetition: int = 0,
+        warmup: bool = False,
+        instance: int = 0,
+        phase: str | None = None,
+        accelerator: str = "none",
+        error: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Record one sample; passing `error` marks it failed (its value may be None)."""
+        self.rows.append(
+            {
+                "sample_id": len(self.rows),
+                "run_id": self.run_id,
+                "suite": suite,
+                "chart_id": chart_id,
+                "platform": platform,
+                "workload": workload,
+                "metric": metric,
+                "unit": unit,
+                "value": None if value is None else float(value),
+                "repetition": repetition,
+                "warmup": warmup,
+                "instance": instance,
+                "phase": phase,
+                "accelerator": accelerator,
+                "host_id": self.host_id,
+                "ok": error is None,
+                "error": error,
+                "detail": json.dumps(detail, sort_keys=True, ensure_ascii=False) if detail else None,
+                "started_at": started_at,
+                "recorded_at": utc_now(),
+            }
+        )
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def table(self) -> pa.Table:
+        return pa.Table.from_pylist(self.rows, schema=SAMPLE_SCHEMA)

@@ -1,0 +1,160 @@
+"""Measured figures behind the C2 matrix cells from the suites beyond startup (C1, C4, C6-C11).
+
+Each function takes the charts' inputs, a platform and a Translator and
+returns the evidence links for that cell: one per dataset that measured the
+platform, "not measured" when the suite ran but lacked the platform, and
+nothing at all when the suite is in no dataset (the chart says so itself).
+matrix.EVIDENCE maps cells to these functions.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping
+
+import pandas as pd
+
+from reportgen.charts import ChartInput
+from reportgen.i18n.catalogs import Translator
+from reportgen.pages.contexts import EvidenceLink
+from reportgen.charts.common import ratio_text
+
+Figure = Callable[[dict, Translator], str]
+
+
+def _links(
+    inputs: Mapping[str, ChartInput], chart_id: str, platform: str, tr: Translator, figure: Figure,
+    rows: Callable[[pd.DataFrame], pd.DataFrame] = lambda f: f,
+) -> list[EvidenceLink]:
+    data = inputs.get(chart_id)
+    if data is None or data.summary.empty:
+        return []
+    measured = rows(data.measured) if not data.measured.empty else data.measured
+    mine = measured[measured["platform"] == platform] if not measured.empty else measured
+    links = []
+    for dataset in data.datasets:
+        for r in mine[mine["dataset"] == dataset].to_dict("records") if not mine.empty else []:
+            text = figure(r, tr)
+            if not text:
+                continue
+            if data.multi:
+                text += f" · {dataset}"
+            links.append(EvidenceLink(chart_id, f"#chart-{chart_id}", text))
+    if not links:
+        links.append(EvidenceLink(chart_id, "", tr("not measured")))
+    return links
+
+
+def overhead(inputs: Mapping[str, ChartInput], platform: str, tr: Translator) -> list[EvidenceLink]:
+    data = inputs.get("C1")
+    if data is None or data.summary.empty:
+        return []
+    measured = data.measured
+    memory = measured[(measured["resource"] == "memory") & (measured["platform"] == platform)] if not measured.empty else measured
+    links = []
+    for dataset, rows in memory.groupby("dataset", sort=False) if not memory.empty else []:
+        part = {r["part"]: float(r["median"]) for r in rows.to_dict("records")}
+        if platform == "process":
+            text = tr("no platform layer")
+        elif "platform" not in part:
+            continue
+        else:
+            text = tr("platform overhead {value}").format(value=tr.bytes_iec(part["platform"]))
+            if "engine" in part:
+                text += " " + tr("(+{value} engine, shared)").format(value=tr.bytes_iec(part["engine"]))
+        links.append(EvidenceLink("C1", "#chart-C1", text + (f" · {dataset}" if data.multi else "")))
+    return links or [EvidenceLink("C1", "", tr("not measured"))]
+
+
+def density(inputs: Mapping[str, ChartInput], platform: str, tr: Translator) -> list[EvidenceLink]:
+    def figure(r: dict, tr: Translator) -> str:
+        return tr("{count} fit in {budget}").format(
+            count=tr.integer(round(r["value"])), budget=tr.bytes_iec(float(r["budget"])) if pd.notna(r["budget"]) else "—")
+
+    return _links(inputs, "C9", platform, tr, figure)
+
+
+def isolation(inputs: Mapping[str, ChartInput], platform: str, tr: Translator) -> list[EvidenceLink]:
+    data = inputs.get("C10")
+    if data is None or data.summary.empty:
+        return []
+    from reportgen.charts.c10_isolation import pairs  # the chart's own pairing of alone and beside-hog runs
+
+    links = []
+    for p in pairs(data):
+        if p["platform"] != platform:
+            continue
+        text = tr("victim median {ratio} beside a hog").format(ratio=ratio_text(tr, p["r50"]))
+        if data.multi:
+            text += f" · {p['dataset']}"
+        links.append(EvidenceLink("C10", "#chart-C10", text))
+    return links or [EvidenceLink("C10", "", tr("not measured"))]
+
+
+def scaling(inputs: Mapping[str, ChartInput], platform: str, tr: Translator) -> list[EvidenceLink]:
+    def figure(r: dict, tr: Translator) -> str:
+        if r["metric"] == "scale_out_s":
+            return tr("scale-out to {n} in {value}").format(n=tr.integer(r["instances"] or 0), value=tr.seconds(r["median"]))
+        by = tr("by the engine") if "engine" in str(r["restarted_by"]) else tr("by the collector")
+        return tr("back after a kill in {value}, {by}").format(value=tr.seconds(r["median"]), by=by)
+
+    order = {"scale_out_s": 0, "recover_s": 1}
+    return _links(inputs, "C11", platform, tr, figure,
+                  lambda f: f.sort_values("metric", key=lambda s: s.map(order), kind="stable"))
+
+
+def portability(inputs: Mapping[str, ChartInput], platform: str, tr: Translator) -> list[EvidenceLink]:
+    data = inputs.get("C8")
+    if data is None or data.summary.empty:
+        return []
+    summary = data.summary
+    hosts = summary["host_id"].nunique()
+    mine = summary[summary["platform"] == platform]
+    if mine.empty:
+        return [EvidenceLink("C8", "", tr("not measured"))]
+    if hosts < 2:
+        return [EvidenceLink("C8", "#chart-C8", tr("one host only: portability not tested"))]
+    links = []
+    for digest in dict.fromkeys(mine["artifact"]):
+        rows = mine[mine["artifact"] == digest]
+        ok = rows.loc[rows["verdict"] == "ran", "host_id"].nunique()
+        links.append(EvidenceLink("C8", "#chart-C8", tr("{digest} ran on {ok} of {n} hosts").format(
+            digest=str(digest).split(":")[-1][:12], ok=tr.integer(ok), n=tr.integer(hosts))))
+    return links
+
+
+def drift(inputs: Mapping[str, ChartInput], platform: str, tr: Translator) -> list[EvidenceLink]:
+    def figure(r: dict, tr: Translator) -> str:
+        return tr("{distinct} distinct of {n} after the same work").format(
+            distinct=tr.integer(round(r["value"])), n=tr.integer(r["instances"]))
+
+    return _links(inputs, "C6", platform, tr, figure)
+
+
+def image_size(inputs: Mapping[str, ChartInput], platform: str, tr: Translator) -> list[EvidenceLink]:
+    data = inputs.get("C4")
+    if data is None or data.summary.empty:
+        return []
+    measured = data.measured
+    mine = measured[measured["platform"] == platform] if not measured.empty else measured
+    links = []
+    for dataset, rows in mine.groupby("dataset", sort=False) if not mine.empty else []:
+        text = tr("image {value}").format(value=tr.bytes_iec(float(rows["value"].sum())))
+        links.append(EvidenceLink("C4", "#chart-C4", text + (f" · {dataset}" if data.multi else "")))
+    return links or [EvidenceLink("C4", "", tr("not measured"))]
+
+
+def layer_reuse(inputs: Mapping[str, ChartInput], platform: str, tr: Translator) -> list[EvidenceLink]:
+    data = inputs.get("C7")
+    if data is None or data.summary.empty or platform != "container":
+        return []
+    from reportgen.charts.c7_layer_reuse import largest
+
+    links = []
+    for dataset in data.datasets:
+        row = largest(data, dataset)
+        if row is None:
+            continue
+        text = tr("{k} images: {shared} shared vs {standalone} standalone").format(
+            k=tr.integer(row["k"]), shared=tr.bytes_iec(row["shared"]), standalone=tr.bytes_iec(row["standalone"]))
+        links.append(EvidenceLink("C7", "#chart-C7", text + (f" · {dataset}" if data.multi else "")))
+    return links or [EvidenceLink("C7", "", tr("not measured"))]

@@ -1,0 +1,89 @@
+"""What the charts of the suites beyond startup (C1, C4, C6-C11) share: formats, scales, table cells.
+
+Exact metrics (bytes, counts) are shown exactly: the integer as measured,
+with a readable IEC size beside bytes, never a confidence interval.
+Sampled metrics (durations, memory over time) are medians with a CI, as in
+C3. Deck figures are references, drawn grey and labelled as the deck's.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+import altair as alt
+import pandas as pd
+
+from reportgen.charts.base import PLATFORM_COLOURS, order_rows, row_label
+from reportgen.i18n.catalogs import Translator
+from reportgen.pages.contexts import Cell
+
+MIB = 1 << 20
+
+
+def exact_bytes(tr: Translator, value: float) -> str:
+    """`12,345,678 B (11.8 MiB)`: the exact count of bytes, and its size for people."""
+    exact = tr("{value} B").format(value=tr.integer(round(value)))
+    return exact if value < 1024 else f"{exact} ({tr.bytes_iec(value)})"
+
+
+def bytes_cell(tr: Translator, value: float | None) -> Cell:
+    if value is None or pd.isna(value):
+        return Cell("—")
+    return Cell(exact_bytes(tr, float(value)), float(value))
+
+
+def count_cell(tr: Translator, value: float | None) -> Cell:
+    if value is None or pd.isna(value):
+        return Cell("—")
+    return Cell(tr.integer(round(value)), float(value))
+
+
+def seconds_cell(tr: Translator, value: float | None) -> Cell:
+    if value is None or pd.isna(value):
+        return Cell("—")
+    return Cell(tr.seconds(float(value)), float(value))
+
+
+def mib_cell(tr: Translator, value: float | None) -> Cell:
+    """A sampled memory figure (bytes) shown in MiB; the exact bytes stay in the cell's value."""
+    if value is None or pd.isna(value):
+        return Cell("—")
+    return Cell(tr("{value} MiB").format(value=tr.number(float(value) / MIB)), float(value))
+
+
+def exact_text(tr: Translator, row: Mapping[str, object], fmt) -> str:
+    """An exact figure; when repetitions disagreed, `median (min–max)` so the reader is told."""
+    text = fmt(float(row["value"]))
+    if row.get("varies"):
+        text = tr("{value} (varied {low}–{high})").format(
+            value=text, low=fmt(float(row["low"])), high=fmt(float(row["high"]))
+        )
+    return text
+
+
+def platform_colour(field: str = "platform") -> alt.Color:
+    return alt.Color(
+        f"{field}:N",
+        scale=alt.Scale(domain=list(PLATFORM_COLOURS), range=list(PLATFORM_COLOURS.values())),
+        legend=None,
+    )
+
+
+def labelled(frame: pd.DataFrame, datasets: tuple[str, ...], tr: Translator, multi: bool, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rows in reading order with a `label` column (platform, plus dataset when several)."""
+    out = order_rows(frame, datasets, extra=extra).copy()
+    out["label"] = [row_label(r, tr, multi) for r in out.to_dict("records")]
+    return out
+
+
+def series_list(tr: Translator, parts: Iterable[str]) -> str:
+    """`a, b and c` in the reader's language."""
+    items = [p for p in parts if p]
+    if len(items) <= 1:
+        return "".join(items)
+    return tr("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
+
+
+def ratio_text(tr: Translator, value: float) -> str:
+    """`×2.4`: how many times a figure is of another."""
+    return tr("×{value}").format(value=tr.number(value, 2 if value < 10 else 3))

@@ -1,0 +1,632 @@
+"""The slide deck: the source deck slide by slide, each comparison slide with its measured chart.
+
+One slide source, two outputs: `templates/slides.html` renders the typed
+SlidesPage below either for reveal.js (`mode="html"`: keyboard navigation,
+speaker notes, slide numbers) or for WeasyPrint (`mode="pdf"`: 16:9 pages of
+254 x 142.875 mm, which is exactly the 960 x 540 CSS-pixel canvas the HTML
+slides are laid out on, so both show the same slide at the same size).
+
+DECK below maps the source deck's slides (../shared/seed/DECK.md) to chart
+ids. Charts come from the registry through the report's ChartBlocks, so a
+chart module added later appears on its slide with no change here; a chart
+with no data (or not built at all) shows the "not measured" note, never a
+chart drawn from nothing. The deck's own words and reference figures are
+shown beside the chart as labelled claims.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from markupsafe import Markup
+
+from reportgen.writers import pdf
+from reportgen.i18n.catalogs import N_, Translator, translator
+from reportgen.charts.c2_matrix import COLUMNS as MATRIX_COLUMNS
+from reportgen.pages.slide_layout import (
+    BODY_HEIGHT,
+    BODY_WIDTH,
+    MATRIX_SIZES,
+    CellText,
+    SLIDE_HEIGHT,
+    SLIDE_WIDTH,
+    FigureInput,
+    layout_document,
+    plan,
+    split_table,
+    svg_size,
+    text_size,
+)
+from reportgen.pages.slide_layout import overflows as layout_overflows
+from reportgen.pages.contexts import ChartBlock, Cover, DataTable, Fact, FileDigest, LangLink, Matrix, ReportPage
+from reportgen.writers.html import environment
+
+REVEAL_VERSION = "6.0.2"
+"""The vendored reveal.js (templates/vendor/reveal.js; see templates/vendor/README.md)."""
+
+@dataclass(frozen=True)
+class DeckSlide:
+    """One slide of the source deck and what this project shows on it (all texts are msgids)."""
+
+    key: str
+    """Stable id: the HTML anchor (`#/s6`) and what tests look slides up by."""
+    kind: str
+    """`title`, `charts`, `matrix`, `matrix-column`, `methods`, `hosts` or `provenance`."""
+    deck: str = ""
+    """The source deck's slide number(s) it reproduces; empty for slides this project adds."""
+    title: str = ""
+    kicker: str = ""
+    """The deck's section heading above the title, where it has one."""
+    bullets: tuple[str, ...] = ()
+    """The deck's own words on this slide: claims, shown labelled as the deck's."""
+    references: tuple[str, ...] = ()
+    """Figures the deck states without measurement, shown as labelled reference claims."""
+    charts: tuple[str, ...] = ()
+    """Chart ids (C1...C11) measured for this slide, in the order shown."""
+    platform: str = ""
+    """For `matrix-column`: the matrix column (platform) the slide is about."""
+    quote: str = ""
+    """A phrase of the deck shown large and untranslated (it is English in the deck)."""
+
+
+CRITERIA_LINE = N_(
+    "Compared on resource efficiency, resource isolation, compatibility, auto scaling, DevOps, MSA and ease of "
+    "management"
+)
+
+DECK: tuple[DeckSlide, ...] = (
+    DeckSlide("s1", "title", "1"),
+    DeckSlide(
+        "s2",
+        "charts",
+        "2",
+        N_("Evolution of Infrastructure Architectures"),
+        bullets=(
+            N_("Virtual machines and containers on the same hardware"),
+            N_("Resources used for one application, and the spare resources left"),
+        ),
+        charts=("C1",),
+    ),
+    DeckSlide(
+        "s3",
+        "matrix-column",
+        "3",
+        N_("Physical vs virtual servers: the physical server"),
+        bullets=(
+            CRITERIA_LINE,
+            N_("No CPU/memory isolation"),
+            N_("Compatibility problems between OSes"),
+            N_("No automatic scaling of applications"),
+        ),
+        platform="process",
+    ),
+    DeckSlide(
+        "s4",
+        "matrix-column",
+        "4",
+        N_("Physical vs virtual servers: the virtual server"),
+        bullets=(
+            CRITERIA_LINE,
+            N_("CPU/memory isolation"),
+            N_("Overhead of the hypervisor and the guest OS"),
+            N_("Compatibility problems between different VM technologies"),
+            N_("No automatic scaling of applications"),
+        ),
+        platform="vm",
+    ),
+    DeckSlide("s5", "matrix", "5", N_("Physical server vs virtual server vs container")),
+    DeckSlide(
+        "s6",
+        "charts",
+        "6",
+        N_("Start time: containers vs VMs"),
+        bullets=(
+            N_(
+                "Hardware virtualisation virtualises the CPU, memory and disks, so the hardware and the OS have to "
+                "boot (booting takes minutes)"
+            ),
+            N_(
+                "With container virtualisation the OS is already running when a container starts (starting the "
+                "process takes seconds)"
+            ),
+        ),
+        references=(N_("VM start: minutes. Container start: seconds."),),
+        charts=("C3",),
+    ),
+    DeckSlide(
+        "s7",
+        "charts",
+        "7",
+        N_("Huge image size"),
+        bullets=(N_("VMs are managed as templates, but their size makes reuse hard"),),
+        charts=("C4",),
+    ),
+    DeckSlide(
+        "s8",
+        "charts",
+        "8",
+        N_("Slow start"),
+        bullets=(
+            N_("At boot, everything from the hypervisor through the OS and the middleware to the application has to run"),
+        ),
+        charts=("C5",),
+    ),
+    DeckSlide(
+        "s9",
+        "charts",
+        "9",
+        N_("Environment drift between VMs"),
+        bullets=(N_("Each VM is changed on its own after creation, so configurations and environments drift apart"),),
+        charts=("C6",),
+    ),
+    DeckSlide(
+        "s10",
+        "charts",
+        "10",
+        N_("Small image size"),
+        kicker=N_("Containers solve the virtual server's problems"),
+        bullets=(
+            N_("Containers manage an image in layers, adding and removing files layer by layer"),
+            N_("Optimising the size of each layer keeps the image as small as possible"),
+        ),
+        charts=("C7",),
+    ),
+    DeckSlide(
+        "s11",
+        "charts",
+        "11",
+        N_("Fast start"),
+        kicker=N_("Containers solve the virtual server's problems"),
+        bullets=(
+            N_("A container runs as an isolated process and needs no OS boot, so its start time can be kept to a minimum"),
+        ),
+        charts=("C3", "C5"),
+        quote="Container = Process",
+    ),
+    DeckSlide(
+        "s12",
+        "charts",
+        "12",
+        N_("High portability"),
+        kicker=N_("Containers solve the virtual server's problems"),
+        bullets=(N_("Libraries and dependencies ship inside the image, so environment problems are rare"),),
+        charts=("C8",),
+    ),
+    DeckSlide(
+        "s13",
+        "charts",
+        "13",
+        N_("Density: virtualisation vs containers"),
+        bullets=(N_("Virtualisation: 16 Tomcat instances"), N_("Containers: 40 Tomcat instances")),
+        references=(N_("On the same hardware: 16 Tomcat instances as VMs, 40 as containers."),),
+        charts=("C9",),
+    ),
+    DeckSlide(
+        "s14",
+        "charts",
+        "",
+        N_("Resource isolation: the noisy neighbour"),
+        bullets=(
+            N_("Physical server: no CPU/memory isolation"),
+            N_("Virtual server and container: CPU/memory isolation"),
+        ),
+        charts=("C10",),
+    ),
+    DeckSlide(
+        "s15",
+        "charts",
+        "",
+        N_("Automatic scaling and self-healing"),
+        bullets=(
+            N_("Physical and virtual servers: no automatic scaling of applications"),
+            N_("Container: automatic scaling and self-healing"),
+        ),
+        charts=("C11",),
+    ),
+    DeckSlide("methods", "methods", "", N_("How it was measured")),
+    DeckSlide("hosts", "hosts", "", N_("Host and run")),
+    DeckSlide("provenance", "provenance", "", N_("Provenance")),
+)
+"""The deck in order: the source deck's slides 1-13, its isolation and scaling bullets, then methods and provenance."""
+
+
+MATRIX_COLUMN_WIDTH = 514
+"""Width (px) of the one-column matrix on the physical and virtual server slides (.layout-column)."""
+
+
+# contexts -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A labelled box beside the chart: the deck's words, its reference figures, or what was measured."""
+
+    kind: str
+    """`deck`, `reference` or `measured` (CSS class and data attribute)."""
+    label: str
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SlideFigure:
+    """One chart on a slide: the report's inline SVG scaled to its box, or the note saying why there is none."""
+
+    chart_id: str
+    title: str
+    svg: Markup | None
+    width: int
+    height: int
+    """Size (px) the SVG is drawn at on the 960 x 540 canvas."""
+    alt: str
+    notes: tuple[str, ...]
+    missing: str | None = None
+
+
+@dataclass(frozen=True)
+class FactGroup:
+    title: str
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class Slide:
+    """Everything one slide shows, already translated and laid out to size."""
+
+    key: str
+    kind: str
+    number: int
+    source: str
+    """"Source deck, slide 6" or "Added by this project"."""
+    kicker: str
+    title: str
+    figures: tuple[SlideFigure, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    layout: str = ""
+    """Chart slides: `stack` (chart above, claims below) or `side` (charts left, claims right)."""
+    claims_size: float = 13
+    """Font size (px) of the claims, smaller when they hold much text."""
+    table_size: float = 11
+    """Font size (px) of a matrix slide's table."""
+    text_size: float = 13.5
+    """Font size (px) of a text slide's paragraphs, smaller when they are long."""
+    quote: str = ""
+    matrix: Matrix | None = None
+    column: int | None = None
+    """Index of the matrix column a `matrix-column` slide shows."""
+    paragraphs: tuple[str, ...] = ()
+    groups: tuple[FactGroup, ...] = ()
+    files: tuple[FileDigest, ...] = ()
+    notes: tuple[str, ...] = ()
+    """Speaker notes: what the chart shows, its numbers, and the methods."""
+
+
+@dataclass(frozen=True)
+class SlidesPage:
+    """What slides.html renders: the deck in one language, for reveal.js or for the PDF."""
+
+    lang: str
+    title: str
+    assets: str
+    mode: str
+    """`html` (reveal.js) or `pdf` (WeasyPrint)."""
+    languages: tuple[LangLink, ...]
+    cover: Cover
+    slides: tuple[Slide, ...]
+    created: str
+    generator: str
+    datasets: str
+    """Labels of the datasets, for every slide's footer."""
+    pdf_href: str | None = None
+    home_href: str | None = None
+    reveal: Mapping[str, object] | None = None
+    """reveal.js configuration (HTML only)."""
+
+    @property
+    def total(self) -> int:
+        return len(self.slides)
+
+
+# building -----------------------------------------------------------------------------
+
+
+def figure(chart_id: str, block: ChartBlock | None, tr: Translator) -> tuple[SlideFigure, FigureInput]:
+    """A chart for a slide (size decided later by the layout plan), and what the plan needs to know of it."""
+    if block is None:
+        missing = tr("{chart_id} is not measured: this build has no chart of that kind, so nothing is drawn.").format(
+            chart_id=chart_id
+        )
+        return SlideFigure(chart_id, chart_id, None, 0, 0, "", (), missing), FigureInput(None, (), missing)
+    notes = shown_notes(block.notes, tr)
+    if block.svg is None:
+        missing = block.missing or ""
+        return SlideFigure(chart_id, block.title, None, 0, 0, "", notes, missing), FigureInput(None, notes, missing)
+    return (
+        SlideFigure(chart_id, block.title, block.svg, 0, 0, block.alt, notes),
+        FigureInput(svg_size(str(block.svg)), notes),
+    )
+
+
+MAX_FIGURE_NOTES = 2
+"""Notes shown under a chart on a slide; the rest are in the speaker notes (all are in the report)."""
+
+
+def shown_notes(notes: Sequence[str], tr: Translator) -> tuple[str, ...]:
+    """The first MAX_FIGURE_NOTES notes, and a line saying how many more the speaker notes hold."""
+    if len(notes) <= MAX_FIGURE_NOTES + 1:
+        return tuple(notes)
+    rest = len(notes) - MAX_FIGURE_NOTES
+    return (*notes[:MAX_FIGURE_NOTES], tr("… and {count} more notes in the speaker notes.").format(count=tr.integer(rest)))
+
+
+def matrix_cells(matrix: Matrix, column: int | None) -> list[list[CellText]]:
+    """The matrix rows as the slide shows them (a "no verdict" cell shows only its badge), for sizing."""
+    columns = range(len(matrix.platforms)) if column is None else (column,)
+    rows = []
+    for row in matrix.rows:
+        cells = [CellText(row.criterion)]
+        for c in columns:
+            cell = row.cells[c]
+            lead = cell.verdict_label if cell.verdict == "none" else f"{cell.verdict_label} {cell.text}"
+            cells.append(CellText(lead, tuple(f"{ev.chart_id}: {ev.text}" for ev in cell.evidence)))
+        rows.append(cells)
+    return rows
+
+
+def matrix_widths(column: int | None) -> tuple[float, ...]:
+    """Column widths (px) of the slide matrix: criterion 17% of the body, or 30% of the one-column table."""
+    if column is None:
+        first = BODY_WIDTH * 0.17
+        return (first, *((BODY_WIDTH - first) / 3,) * 3)
+    return (MATRIX_COLUMN_WIDTH * 0.3, MATRIX_COLUMN_WIDTH * 0.7)
+
+
+def headline(table: DataTable | None) -> tuple[str, ...]:
+    """`Platform: median` per row of a chart's numbers, when its table has one median per platform."""
+    if table is None or "platform" not in table.keys or "median" not in table.keys or "phase" in table.keys:
+        return ()
+    platform = table.keys.index("platform")
+    median = table.keys.index("median")
+    dataset = table.keys.index("dataset") if "dataset" in table.keys else None
+    lines = []
+    for row in table.rows:
+        if not row.cells[median].numeric:
+            continue
+        label = row.cells[platform].text
+        if dataset is not None:
+            label = f"{label} · {row.cells[dataset].text}"
+        lines.append(f"{label}: {row.cells[median].text}")
+    return tuple(lines[:6])
+
+
+def _claims(spec: DeckSlide, blocks: Sequence[ChartBlock | None], tr: Translator) -> tuple[Claim, ...]:
+    claims = []
+    if spec.bullets:
+        claims.append(Claim("deck", _deck_label(spec, tr), tuple(tr(b) for b in spec.bullets)))
+    if spec.references:
+        claims.append(
+            Claim("reference", tr("The deck's figure: a claim, not a measurement"), tuple(tr(r) for r in spec.references))
+        )
+    measured: list[str] = []
+    for block in blocks:
+        if block is None or block.svg is None:
+            continue
+        passage = getattr(block, "passage", None)
+        if passage:
+            measured.append(passage)
+        else:
+            measured.extend(headline(block.table))
+    if measured:
+        claims.append(Claim("measured", tr("Measured here"), tuple(measured)))
+    return tuple(claims)
+
+
+def _deck_label(spec: DeckSlide, tr: Translator) -> str:
+    if spec.deck:
+        return tr("The deck says (slide {number})").format(number=spec.deck)
+    return tr("The deck says (its comparison lists)")
+
+
+def _source(spec: DeckSlide, tr: Translator) -> str:
+    if spec.deck:
+        return tr("Source deck, slide {number}").format(number=spec.deck)
+    if spec.kind in ("methods", "hosts", "provenance"):
+        return tr("Added by this project")
+    return tr("Source deck, comparison lists")
+
+
+def _chart_notes(figures: Sequence[SlideFigure], blocks: Sequence[ChartBlock | None]) -> list[str]:
+    notes = []
+    for fig, block in zip(figures, blocks):
+        if block is not None:
+            notes.append(f"{fig.chart_id} · {block.title}: {block.caption}")
+            passage = getattr(block, "passage", None)
+            if passage:
+                notes.append(passage)
+        notes.append(fig.alt or fig.missing or "")
+        notes.extend(block.notes if block is not None else fig.notes)
+    return [n for n in notes if n]
+
+
+def build_slides(report: ReportPage, tr: Translator) -> tuple[Slide, ...]:
+    """Every slide of DECK in `tr`'s language, from the report's own contexts (same data, same words)."""
+    blocks = {b.chart_id: b for b in report.charts}
+    methods = tuple(report.methods.paragraphs)
+    slides: list[Slide] = []
+
+    def add(spec: DeckSlide, key: str | None = None, title: str | None = None, **fields: object) -> None:
+        slides.append(
+            Slide(
+                key=key or spec.key,
+                kind=spec.kind,
+                number=len(slides) + 1,
+                source=_source(spec, tr),
+                kicker=tr(spec.kicker) if spec.kicker else "",
+                title=title if title is not None else (tr(spec.title) if spec.title else ""),
+                **fields,  # type: ignore[arg-type]
+            )
+        )
+
+    for spec in DECK:
+        if spec.kind == "title":
+            add(spec, title=report.cover.titles[0].text, notes=(report.cover.lead, *methods))
+        elif spec.kind == "charts":
+            chosen = [blocks.get(cid) for cid in spec.charts]
+            pairs = [figure(cid, b, tr) for cid, b in zip(spec.charts, chosen)]
+            claims = _claims(spec, chosen, tr)
+            layout = plan([p[1] for p in pairs], [(c.label, c.texts) for c in claims], spec.quote)
+            figures = tuple(
+                replace(fig, width=size[0], height=size[1]) for (fig, _), size in zip(pairs, layout.sizes)
+            )
+            add(
+                spec,
+                layout=layout.layout,
+                figures=figures,
+                claims=claims,
+                claims_size=layout.claims_size,
+                quote=spec.quote,
+                notes=(*_chart_notes(figures, chosen), *methods),
+            )
+        elif spec.kind in ("matrix", "matrix-column"):
+            column = None
+            claims: tuple[Claim, ...] = ()
+            if spec.kind == "matrix-column":
+                column = [platform for platform, _ in MATRIX_COLUMNS].index(spec.platform)
+                claims = (Claim("deck", _deck_label(spec, tr), tuple(tr(b) for b in spec.bullets)),)
+            sizes = MATRIX_SIZES if column is None else (12.0, *MATRIX_SIZES)
+            size, groups = split_table(matrix_cells(report.matrix, column), matrix_widths(column), BODY_HEIGHT, sizes)
+            for n, group in enumerate(groups):
+                part = replace(report.matrix, rows=tuple(report.matrix.rows[i] for i in group))
+                add(
+                    spec,
+                    key=spec.key if n == 0 else f"{spec.key}-{n + 1}",
+                    title=tr(spec.title) + (f" ({n + 1}/{len(groups)})" if len(groups) > 1 else ""),
+                    matrix=part,
+                    column=column,
+                    claims=claims,
+                    table_size=size,
+                    notes=(report.matrix.caption, *methods),
+                )
+        elif spec.kind == "methods":
+            add(spec, paragraphs=methods, text_size=text_size(methods, BODY_WIDTH, BODY_HEIGHT), notes=methods)
+        elif spec.kind == "hosts":
+            for i, card in enumerate(report.methods.datasets):
+                add(
+                    spec,
+                    key=spec.key if i == 0 else f"{spec.key}-{i + 1}",
+                    title=f"{tr(spec.title)}: {card.label}",
+                    groups=(
+                        FactGroup(tr("Run configuration"), card.run),
+                        FactGroup(tr("Host"), card.host),
+                    ),
+                    paragraphs=tuple(f"{fact.label}: {fact.value}" for fact in card.notes),
+                    notes=(*methods, *(f"{fact.label}: {fact.value}" for fact in card.notes)),
+                )
+        elif spec.kind == "provenance":
+            for i, entry in enumerate(report.provenance.entries):
+                add(
+                    spec,
+                    key=spec.key if i == 0 else f"{spec.key}-{i + 1}",
+                    title=f"{tr(spec.title)}: {entry.label}",
+                    groups=(FactGroup(tr("Dataset"), entry.facts), FactGroup(tr("Tool versions"), report.methods.tools)),
+                    files=entry.files,
+                    paragraphs=(
+                        tr(
+                            "A dataset version never changes once written; these checksums identify its files. "
+                            "What ran (binaries, images, kernels) and their checksums are listed in the report."
+                        ),
+                    ),
+                    notes=(
+                        tr(
+                            "The exact data behind these slides. A dataset version never changes once written; the "
+                            "checksums identify its files."
+                        ),
+                        *(f"{fact.label}: {fact.value}" for fact in entry.artifacts),
+                    ),
+                )
+    return tuple(slides)
+
+
+def reveal_config() -> dict[str, object]:
+    """reveal.js options: the 960 x 540 canvas, keyboard, slide numbers, no animation, speaker notes."""
+    return {
+        "width": SLIDE_WIDTH,
+        "height": SLIDE_HEIGHT,
+        "margin": 0.04,
+        "center": False,
+        "hash": True,
+        "slideNumber": "c/t",
+        "showSlideNumber": "all",
+        "transition": "none",
+        "backgroundTransition": "none",
+        "controls": True,
+        "progress": True,
+        "keyboard": True,
+        "overview": True,
+    }
+
+
+def slides_page(report: ReportPage, slides: tuple[Slide, ...], tr: Translator, mode: str, *, langs: Sequence[str], site: bool) -> SlidesPage:
+    """The deck page in `mode` (`html` or `pdf`); HTML pages link their siblings in the other languages."""
+    html = mode == "html"
+    return SlidesPage(
+        lang=tr.lang,
+        title=" — ".join((report.cover.titles[0].text, tr("Slides"))),
+        assets="../assets/" if html else "",
+        mode=mode,
+        languages=tuple(
+            LangLink(link.lang, link.name, f"../{link.lang}/slides.html", link.lang == tr.lang)
+            for link in report.languages
+            if link.lang in langs
+        )
+        if html
+        else (),
+        cover=report.cover,
+        slides=slides,
+        created=report.created,
+        generator=report.generator,
+        datasets=", ".join(card.label for card in report.cover.datasets),
+        pdf_href="slides.pdf" if html and report.handout_href else None,
+        home_href="../index.html" if html and site else None,
+        reveal=reveal_config() if html else None,
+    )
+
+
+# writing ------------------------------------------------------------------------------
+
+
+def render(theme: Path, page: SlidesPage) -> str:
+    env = environment(theme, translator(page.lang))
+    return env.get_template("slides.html").render(page=page)
+
+
+def write_html(theme: Path, page: SlidesPage, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(render(theme, page).encode("utf-8"))
+
+
+def write_pdf(theme: Path, page: SlidesPage, target: Path, created) -> None:  # noqa: ANN001 (datetime)
+    """The 16:9 PDF, one slide per page, fonts embedded, dated from the dataset (never the clock)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    pdf.write_pdf(render(theme, replace(page, assets="", mode="pdf")), base_url=theme, target=target, created=created)
+
+
+# checking -----------------------------------------------------------------------------
+
+
+def overflows(theme: Path, page: SlidesPage) -> list[str]:
+    """Lay the PDF deck out and list what does not fit its slide (slide_layout.overflows); [] when all fit."""
+    document = layout_document(render(theme, replace(page, assets="", mode="pdf")), theme)
+    return layout_overflows(document, [slide.key for slide in page.slides])
+
+
+def copy_vendor(theme: Path, target: Path) -> None:
+    """Copy the vendored reveal.js (with its licence and the README recording its version) into `target/vendor`."""
+    source = theme / "vendor"
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            dest = target / "vendor" / path.relative_to(source)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)

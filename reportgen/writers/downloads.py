@@ -1,0 +1,241 @@
+"""Publishing dataset versions on the site: which ones, their files, a CSV export, checksums, per-suite tables.
+
+    entries = published_datasets(config.publish, loaded.datasets)   # resolve, read, verify
+    files = write_files(entry, out / "datasets")                    # manifest, Parquet, CSV, SHA256SUMS
+
+The Parquet file and the manifest are copied byte for byte (their sha256 is
+checked against the manifest first); the CSV is generated from the samples
+with pyarrow, so the same dataset always gives the same CSV bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from collector.dataset import Dataset, DatasetError, Location, committed_versions, median_ci, read_dataset
+from collector.dataset.schema import MANIFEST_FILE
+from collector.dataset.store import DATASETS_ROOT_ENV
+
+from reportgen.i18n.catalogs import Translator
+from reportgen.pages.contexts import Cell, DataTable, Row
+from reportgen.i18n.vocab import PHASE_ORDER, platform_label, platform_rank
+
+CSV_FILE = "samples.csv"
+SUMS_FILE = "SHA256SUMS"
+
+
+@dataclass(frozen=True)
+class PublishedDataset:
+    """One dataset version the site publishes, and where its files go under `datasets/`."""
+
+    dataset: Dataset
+    key: str
+    """Path of its files under the site's `datasets/` folder: `golden/reference/v1`."""
+    in_report: bool
+    """The report, handout and slides were built from it."""
+
+    @property
+    def slug(self) -> str:
+        """File name of its page (without .html): `golden-reference-v1`."""
+        return self.key.replace("/", "-")
+
+
+@dataclass(frozen=True)
+class PublishedFile:
+    name: str
+    sha256: str
+    size: int
+
+
+def datasets_root() -> Path:
+    return Path(os.environ.get(DATASETS_ROOT_ENV, "datasets")).absolute()
+
+
+def published_datasets(publish: Sequence[str], report: Sequence[Dataset]) -> tuple[PublishedDataset, ...]:
+    """Every version `publish` names (see SiteConfig.publish), then the report's datasets not among them.
+
+    Versions of one dataset are listed newest first. A reference that names
+    nothing is a one-line DatasetError.
+    """
+    root = datasets_root()
+    found = [d for ref in publish for d in _versions(ref, root)]
+    in_report = {_where(d) for d in report}
+    seen: set[str] = set()
+    entries: list[PublishedDataset] = []
+    for dataset in (*found, *report):
+        where = _where(dataset)
+        if where in seen:
+            continue
+        seen.add(where)
+        entries.append(PublishedDataset(dataset, _key(dataset, root), where in in_report))
+    keys = [e.key for e in entries]
+    clash = sorted({k for k in keys if keys.count(k) > 1})
+    if clash:
+        raise DatasetError(f"{clash[0]}: two published datasets would share this folder on the site")
+    return tuple(entries)
+
+
+def _versions(ref: str, root: Path) -> list[Dataset]:
+    """name@version or a version folder: that version; a dataset folder: its versions, newest first;
+    a folder of datasets: each dataset's versions, datasets in name order."""
+    if "@" in ref and not Path(ref).exists():
+        return [read_dataset(ref)]
+    path = Path(ref) if Path(ref).is_absolute() else root / ref
+    loc = Location.of(str(path))
+    if loc.child(MANIFEST_FILE).exists():
+        return [read_dataset(str(path))]
+    versions = committed_versions(loc)
+    if versions:
+        return [read_dataset(str(path / version)) for version in reversed(versions)]
+    if path.is_dir():
+        children = [c for c in sorted(path.iterdir()) if c.is_dir() and committed_versions(Location.of(str(c)))]
+        if children:
+            return [d for child in children for d in _versions(str(child), root)]
+    raise DatasetError(f"{ref}: nothing to publish (no committed dataset version in {path})")
+
+
+def _where(dataset: Dataset) -> str:
+    return str(dataset.location)
+
+
+def _key(dataset: Dataset, root: Path) -> str:
+    if dataset.location.is_local:
+        try:
+            return Path(dataset.location.path).relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return f"{dataset.name}/{dataset.version}"
+
+
+# files ----------------------------------------------------------------------------------
+
+
+def csv_bytes(dataset: Dataset) -> bytes:
+    """The samples as CSV (header row, one row per sample, file order): deterministic for a given dataset."""
+    sink = io.BytesIO()
+    pacsv.write_csv(dataset.samples, sink, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+    return sink.getvalue()
+
+
+def write_files(entry: PublishedDataset, target_root: Path) -> tuple[PublishedFile, ...]:
+    """Write the version's manifest and Parquet (verified copies), its CSV export and SHA256SUMS."""
+    dataset = entry.dataset
+    target = target_root / entry.key
+    target.mkdir(parents=True, exist_ok=True)
+    blobs: dict[str, bytes] = {MANIFEST_FILE: dataset.location.child(MANIFEST_FILE).read_bytes()}
+    for name, meta in sorted(dataset.manifest.get("files", {}).items()):
+        data = dataset.location.child(name).read_bytes()
+        if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
+            raise DatasetError(f"{dataset.location.child(name)}: sha256 does not match the manifest (file changed)")
+        blobs[name] = data
+    blobs[CSV_FILE] = csv_bytes(dataset)
+    files = []
+    for name in sorted(blobs):
+        (target / name).write_bytes(blobs[name])
+        files.append(PublishedFile(name, hashlib.sha256(blobs[name]).hexdigest(), len(blobs[name])))
+    sums = "".join(f"{f.sha256}  {f.name}\n" for f in files).encode()
+    (target / SUMS_FILE).write_bytes(sums)
+    return (*files, PublishedFile(SUMS_FILE, hashlib.sha256(sums).hexdigest(), len(sums)))
+
+
+# tables -----------------------------------------------------------------------------------
+
+GROUP_KEYS: tuple[str, ...] = ("chart_id", "metric", "platform", "accelerator", "workload", "phase", "unit")
+
+
+def suites(dataset: Dataset) -> list[str]:
+    return sorted(set(pc.unique(dataset.samples["suite"]).to_pylist()))
+
+
+def suite_table(dataset: Dataset, suite: str, tr: Translator) -> DataTable:
+    """One row per chart id, metric, platform and phase of `suite`: runs, median with 95% CI, failures.
+
+    Warm-up samples are left out, failed ones counted, as in every statistic of the report.
+    """
+    table = dataset.samples
+    rows_of_suite = table.filter(pc.and_(pc.equal(table["suite"], suite), pc.invert(table["warmup"])))
+    frame = rows_of_suite.select([*GROUP_KEYS, "value", "ok"]).to_pandas()
+    for key in GROUP_KEYS:
+        frame[key] = frame[key].astype(object).where(frame[key].notna(), "")
+    keys = ("chart_id", "metric", "platform", "phase", "unit", "n", "median", "low", "high", "failures")
+    header = {
+        "chart_id": tr("Chart"),
+        "metric": tr("Metric"),
+        "platform": tr("Platform"),
+        "phase": tr("Phase or part"),
+        "unit": tr("Unit"),
+        "n": tr("Runs"),
+        "median": tr("Median"),
+        "low": tr("CI low"),
+        "high": tr("CI high"),
+        "failures": tr("Failed runs"),
+    }
+    rows = []
+    groups = frame.groupby(list(GROUP_KEYS), sort=False, dropna=False).indices
+    ordered = sorted(
+        groups.items(),
+        key=lambda item: (
+            _chart_number(item[0][0]),
+            item[0][1],
+            platform_rank(item[0][2]),
+            *item[0][2:5],
+            PHASE_ORDER.index(item[0][5]) if item[0][5] in PHASE_ORDER else len(PHASE_ORDER),
+            *item[0][5:],
+        ),
+    )
+    for (chart_id, metric, platform, accel, workload, phase, unit), positions in ordered:
+        part = frame.iloc[positions]
+        ok = part["ok"].to_numpy(dtype=bool)
+        values = part["value"].to_numpy(dtype=float)[ok]
+        values = values[np.isfinite(values)]
+        failures = int((~ok).sum())
+        cells = {
+            "chart_id": Cell(str(chart_id)),
+            "metric": Cell(str(metric)),
+            "platform": Cell(platform_label(str(platform), str(accel), tr)),
+            "phase": Cell(str(phase) or "—"),
+            "unit": Cell(str(unit)),
+            "n": Cell(tr.integer(len(values)), float(len(values))),
+            "failures": Cell(tr.integer(failures), float(failures)),
+        }
+        if len(values):
+            ci = median_ci(values)
+            for name, value in (("median", ci.median), ("low", ci.low), ("high", ci.high)):
+                cells[name] = Cell(format_value(value, str(unit), tr), float(value)) if np.isfinite(value) else Cell("—")
+        else:
+            cells.update(median=Cell("—"), low=Cell("—"), high=Cell("—"))
+        ident = (("chart", str(chart_id)), ("metric", str(metric)), ("platform", str(platform)), ("phase", str(phase)))
+        rows.append(Row(tuple(cells[k] for k in keys), ident))
+    return DataTable(
+        caption=tr("Suite {suite}: median and 95% confidence interval per measured quantity; warm-up runs excluded.").format(
+            suite=suite
+        ),
+        columns=tuple(header[k] for k in keys),
+        keys=keys,
+        rows=tuple(rows),
+    )
+
+
+def _chart_number(chart_id: object) -> int:
+    text = str(chart_id)
+    return int(text[1:]) if text[:1] == "C" and text[1:].isdigit() else 999
+
+
+def format_value(value: float, unit: str, tr: Translator) -> str:
+    """A measured value for people, by its unit: durations, sizes, counts, anything else with its unit."""
+    if unit == "s":
+        return tr.seconds(value)
+    if unit == "bytes":
+        return tr.bytes_iec(value) if value >= 0 else tr.number(value)
+    if unit == "count":
+        return tr.number(value, trim=True)
+    return f"{tr.number(value)} {unit}".strip()

@@ -1,0 +1,31 @@
+"""The jinja2 environment: the theme folder's templates with gettext from one language's catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from reportgen.i18n.catalogs import Translator, translations
+from reportgen.pages.contexts import ReportPage
+
+
+def environment(theme: Path, tr: Translator) -> jinja2.Environment:
+    """An environment loading `theme`'s templates, autoescaping, with `tr`'s language installed."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(theme)),
+        autoescape=jinja2.select_autoescape(("html", "xml")),
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(translations(tr.lang), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def render_page(env: jinja2.Environment, template: str, page: ReportPage) -> str:
+    """Render one page template (`report.html`, `handout.html`) with its typed context."""
+    return env.get_template(template).render(page=page)
