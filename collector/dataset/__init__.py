@@ -1,10 +1,38 @@
-"""The dataset format: the one module that reads, writes and validates datasets.
+"""The dataset contract: the one package that reads, writes and validates datasets.
 
-reportgen imports this package and nothing else from `collector`.
+Its public facade is this module: reportgen imports these names and nothing
+else from `collector`. Besides files and schema it holds the rules every
+reader shares: the statistics (`statistics`), the metric catalogue
+(`metrics`) and how values are written per language (`units`).
 """
 
-from collector.dataset.schema import COLUMNS, SAMPLE_SCHEMA, SCHEMA_VERSION, DatasetError, SchemaTooNew
+from collector.dataset.metrics import METRICS, find as find_metric, SUITE_NAMES, Metric, better_of, by_chart, charts_of, metric, metrics_of
+from collector.dataset.schema import (
+    COLUMNS,
+    MANIFEST_FILE,
+    SAMPLE_SCHEMA,
+    SAMPLES_FILE,
+    SCHEMA_VERSION,
+    DatasetError,
+    SchemaTooNew,
+)
+from collector.dataset.statistics import (
+    EXACT_UNITS,
+    MedianCI,
+    exact_groups,
+    failures,
+    is_exact,
+    latency_groups,
+    mann_whitney_p,
+    median_ci,
+    median_groups,
+    nearest_rank,
+    unit_groups,
+    usable,
+    with_failures,
+)
 from collector.dataset.store import (
+    DATASETS_ROOT_ENV,
     Dataset,
     Location,
     committed_versions,
@@ -13,21 +41,13 @@ from collector.dataset.store import (
     uncommitted_versions,
     write_version,
 )
-from collector.dataset.summary import MedianCI, median_ci
+from collector.dataset.units import Units, units
 
 __all__ = [
-    "COLUMNS",
-    "SAMPLE_SCHEMA",
-    "SCHEMA_VERSION",
-    "Dataset",
-    "DatasetError",
-    "Location",
-    "MedianCI",
-    "SchemaTooNew",
-    "committed_versions",
-    "median_ci",
-    "read_dataset",
-    "resolve",
-    "uncommitted_versions",
+    "COLUMNS", "DATASETS_ROOT_ENV", "EXACT_UNITS", "MANIFEST_FILE", "METRICS", "SAMPLES_FILE", "SAMPLE_SCHEMA",
+    "SCHEMA_VERSION", "SUITE_NAMES", "Dataset", "DatasetError", "Location", "MedianCI", "Metric", "SchemaTooNew",
+    "Units", "better_of", "find_metric", "by_chart", "charts_of", "committed_versions", "exact_groups", "failures", "is_exact",
+    "latency_groups", "mann_whitney_p", "median_ci", "median_groups", "metric", "metrics_of", "nearest_rank",
+    "read_dataset", "resolve", "uncommitted_versions", "unit_groups", "units", "usable", "with_failures",
     "write_version",
 ]

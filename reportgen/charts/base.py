@@ -158,9 +158,9 @@ def duration_axis(lo: float, hi: float, tr: Translator, title: str) -> alt.Axis:
     cases = []
     for v in values:
         if v >= 3600:
-            text = tr("{value} h").format(value=tr.integer(round(v / 3600)))
+            text = tr.units.hours(v)
         elif v >= 60:
-            text = tr("{value} min").format(value=tr.integer(round(v / 60)))
+            text = tr.units.minutes(v)
         else:
             text = tr.seconds(v, trim=True)
         cases.append((v, text.replace("'", "\\'")))

@@ -19,7 +19,8 @@ import pyarrow as pa
 
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
-from reportgen.load.summaries import GROUP_KEYS, latency_summary, rows
+from collector.dataset import latency_groups
+from reportgen.load.summaries import GROUP_KEYS, rows
 from reportgen.charts.render_svg import FONT_FAMILY
 from reportgen.charts.common import labelled, ratio_text, seconds_cell
 from reportgen.charts.base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
@@ -37,7 +38,7 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
     frame = rows(samples, "C10", ("victim_latency",))
     if frame.empty:
         return pd.DataFrame(columns=[*KEYS, "n", "p50", "low", "high", "p99", "failures", "errors"])
-    return latency_summary(frame, KEYS)
+    return latency_groups(frame, KEYS)
 
 
 def _change(alone: dict, beside: dict) -> str:

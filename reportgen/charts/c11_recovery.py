@@ -17,7 +17,8 @@ import pyarrow as pa
 
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
-from reportgen.load.summaries import GROUP_KEYS, details, max_int, median_frame, rows
+from collector.dataset import median_groups
+from reportgen.load.summaries import GROUP_KEYS, details, max_int, rows
 from reportgen.charts.render_svg import FONT_FAMILY
 from reportgen.charts.common import labelled, platform_colour, seconds_cell
 from reportgen.charts.base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
@@ -36,7 +37,7 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame = details(frame, "n", "restarted_by")
-    summary = median_frame(frame, KEYS)
+    summary = median_groups(frame, KEYS)
     facts = frame.groupby(list(KEYS), dropna=False).agg(
         instances=("n", max_int),
         restarted_by=("restarted_by", lambda s: ", ".join(sorted({v for v in s if isinstance(v, str)}))),

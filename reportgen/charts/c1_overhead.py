@@ -17,7 +17,8 @@ import pyarrow as pa
 
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
-from reportgen.load.summaries import GROUP_KEYS, details, median_frame, rows
+from collector.dataset import median_groups
+from reportgen.load.summaries import GROUP_KEYS, details, rows
 from reportgen.charts.common import MIB, labelled, ratio_text
 from reportgen.charts.base import ChartDef, ChartInput, order_rows, per_dataset, register, row_label
 
@@ -59,7 +60,7 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
     # CPU is compared as a share of the host's CPU capacity in the tick's window; memory in bytes.
     cpu = frame["resource"] == "cpu"
     frame.loc[cpu & good, "value"] = frame.loc[cpu & good, "share"].fillna(0.0)
-    summary = median_frame(frame, KEYS)
+    summary = median_groups(frame, KEYS)
     shares = frame[good].groupby(list(KEYS), dropna=False)["share"].median().rename("share").reset_index()
     stand_in = (
         frame.assign(s=frame["source"].map(lambda s: isinstance(s, str) and s.startswith("stand-in")))
@@ -107,7 +108,7 @@ def _amount(tr: Translator, resource: str, value: float) -> str:
 
 def _percent(tr: Translator, fraction: float) -> str:
     value = fraction * 100
-    return tr("{value}%").format(value=tr.number(value, 4, trim=True) if value >= 10 else tr.number(value, 2, trim=True))
+    return tr.units.percent(value, 4 if value >= 10 else 2)
 
 
 def _used_text(tr: Translator, resource: str, total: float) -> str:
@@ -206,8 +207,7 @@ def _part_cell(tr: Translator, r: dict | None, memory: bool) -> Cell:
     def amount(value: float) -> str:
         return tr.number(value / MIB) if memory else tr.number(value * 100, 2, trim=True)
 
-    unit = tr("{value} MiB") if memory else tr("{value}%")
-    text = unit.format(value=amount(float(r["median"])))
+    text = tr.units.mib(float(r["median"])) if memory else tr.units.percent(float(r["median"]) * 100)
     low, high = amount(float(r["low"])), amount(float(r["high"]))
     if r["part"] == "spare" and memory:
         text = f"{tr.bytes_iec(float(r['median']))} ({_percent(tr, float(r['share']))})"

@@ -23,7 +23,8 @@ import pyarrow as pa
 
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
-from reportgen.load.summaries import GROUP_KEYS, details, exact_summary, rows
+from collector.dataset import exact_groups
+from reportgen.load.summaries import GROUP_KEYS, details, rows
 from reportgen.charts.common import MIB, bytes_cell, exact_bytes, labelled, ratio_text
 from reportgen.charts.base import ChartDef, ChartInput, order_rows, per_dataset, register, row_label
 
@@ -70,8 +71,8 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
         for d, p in zip(frame["dataset"], frame["platform"])
     ]
     sizes = frame[frame["metric"] == frame["size_metric"]]
-    summary = exact_summary(sizes, KEYS)
-    allocated = exact_summary(frame[frame["metric"] == "image_allocated_bytes"], KEYS)
+    summary = exact_groups(sizes, KEYS)
+    allocated = exact_groups(frame[frame["metric"] == "image_allocated_bytes"], KEYS)
     allocated = allocated[allocated["n"] > 0][[*KEYS, "value"]].rename(columns={"value": "allocated"})
     first = frame.drop_duplicates(list(KEYS))
     what = pd.DataFrame(

@@ -20,7 +20,8 @@ import pyarrow as pa
 
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
-from reportgen.load.summaries import GROUP_KEYS, details, max_int, exact_summary, rows
+from collector.dataset import exact_groups
+from reportgen.load.summaries import GROUP_KEYS, details, max_int, rows
 from reportgen.charts.common import count_cell, exact_bytes, labelled, platform_colour
 from reportgen.charts.base import (
     REFERENCE_COLOUR,
@@ -52,7 +53,7 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     frame = details(frame, "n", "mutated", "layers_unchanged")
     distinct = frame[frame["metric"] == "distinct_fingerprints"]
-    summary = exact_summary(distinct, GROUP_KEYS)
+    summary = exact_groups(distinct, GROUP_KEYS)
     keys = list(GROUP_KEYS)
     extra = distinct.groupby(keys, dropna=False).agg(
         instances=("n", max_int),

@@ -18,7 +18,8 @@ import pyarrow as pa
 
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
-from reportgen.load.summaries import GROUP_KEYS, details, exact_summary, rows
+from collector.dataset import exact_groups
+from reportgen.load.summaries import GROUP_KEYS, details, rows
 from reportgen.charts.common import MIB, bytes_cell, exact_bytes
 from reportgen.charts.base import ChartDef, ChartInput, order_rows, register
 
@@ -48,9 +49,9 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
     frame = details(frame, "set", "k", "app_bytes", "base_bytes")
     frame["set"] = frame["set"].map(lambda s: s if isinstance(s, str) else "unknown")
     frame["k"] = [int(k) if isinstance(k, (int, float)) else int(i) + 1 for k, i in zip(frame["k"], frame["instance"])]
-    used = exact_summary(frame[frame["metric"] == "disk_used_bytes"], KEYS)
+    used = exact_groups(frame[frame["metric"] == "disk_used_bytes"], KEYS)
     for metric, name in (("image_size_sum_bytes", "listed"), ("disk_allocated_bytes", "allocated")):
-        other = exact_summary(frame[frame["metric"] == metric], KEYS)
+        other = exact_groups(frame[frame["metric"] == metric], KEYS)
         other = other[other["n"] > 0][[*KEYS, "value"]].rename(columns={"value": name})
         used = used.merge(other, on=list(KEYS), how="left")
     facts = frame.dropna(subset=["app_bytes"]).drop_duplicates(list(KEYS))[[*KEYS, "app_bytes", "base_bytes"]]
@@ -168,7 +169,7 @@ def passage(data: ChartInput, tr: Translator) -> str:
         if shared < standalone:
             saved = 1 - shared / standalone
             text += " " + tr("Sharing the base layer saved {percent}: layers are reused, as the deck says "
-                             "(slide 10).").format(percent=tr("{value}%").format(value=tr.number(saved * 100, 2, trim=True)))
+                             "(slide 10).").format(percent=tr.units.percent(saved * 100))
         else:
             text += " " + tr("Unlike the deck's claim (slide 10), sharing the base layer saved nothing here.")
         texts.append(f"{dataset}: {text}" if data.multi else text)

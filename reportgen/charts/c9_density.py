@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from collector.dataset import median_ci
+from collector.dataset import exact_groups, median_ci
 
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
-from reportgen.load.summaries import GROUP_KEYS, details, max_int, numbers, exact_summary, rows
+from reportgen.load.summaries import GROUP_KEYS, details, max_int, numbers, rows
 from reportgen.charts.common import MIB, count_cell, labelled, mib_cell, platform_colour, ratio_text
 from reportgen.charts.base import (
     REFERENCE_COLOUR,
@@ -65,7 +65,7 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
                     "host_memory_bytes")
     keys = list(GROUP_KEYS)
     ready = frame[frame["metric"] == "instances_ready"]
-    summary = exact_summary(ready, keys)
+    summary = exact_groups(ready, keys)
     facts = ready.groupby(keys, dropna=False).agg(
         stop_reasons=("stop_reason", lambda s: tuple(sorted({v for v in s if isinstance(v, str)}))),
         cap=("max_instances", max_int),
@@ -82,7 +82,7 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
     per_instance = pd.DataFrame(per_instance, columns=[*keys, "per_instance", "per_instance_low", "per_instance_high",
                                                        "per_instance_n"])
     fit_rows = frame[frame["metric"] == "host_fit_extrapolated"]
-    fit = exact_summary(fit_rows, keys)
+    fit = exact_groups(fit_rows, keys)
     fit = fit[fit["n"] > 0][[*keys, "value", "low", "high"]].rename(
         columns={"value": "fit", "low": "fit_low", "high": "fit_high"})
     fit_facts = fit_rows[fit_rows["ok"]].groupby(keys, dropna=False).agg(
@@ -146,7 +146,7 @@ def _memory_panel(frame: pd.DataFrame, tr: Translator) -> alt.LayerChart:
     mem = frame.dropna(subset=["per_instance"]).copy()
     for key in ("per_instance", "per_instance_low", "per_instance_high"):
         mem[key] = mem[key] / MIB
-    mem["text"] = [tr("{value} MiB").format(value=tr.number(v)) for v in mem["per_instance"]]
+    mem["text"] = [tr.units.mib(v * MIB) for v in mem["per_instance"]]
     lo = max(float(mem["per_instance_low"].min()) / 3, 0.01) if not mem.empty else 0.1
     hi = float(mem["per_instance_high"].max()) * 12 if not mem.empty else 10
     x_scale = alt.Scale(type="log", domain=[lo, hi], nice=False)

@@ -18,12 +18,12 @@ from reportgen.i18n.catalogs import Translator
 from reportgen.pages.contexts import Cell
 
 MIB = 1 << 20
+"""Bytes in a MiB, for axes drawn in MiB."""
 
 
 def exact_bytes(tr: Translator, value: float) -> str:
     """`12,345,678 B (11.8 MiB)`: the exact count of bytes, and its size for people."""
-    exact = tr("{value} B").format(value=tr.integer(round(value)))
-    return exact if value < 1024 else f"{exact} ({tr.bytes_iec(value)})"
+    return tr.units.exact_bytes(value)
 
 
 def bytes_cell(tr: Translator, value: float | None) -> Cell:
@@ -48,7 +48,7 @@ def mib_cell(tr: Translator, value: float | None) -> Cell:
     """A sampled memory figure (bytes) shown in MiB; the exact bytes stay in the cell's value."""
     if value is None or pd.isna(value):
         return Cell("—")
-    return Cell(tr("{value} MiB").format(value=tr.number(float(value) / MIB)), float(value))
+    return Cell(tr.units.mib(float(value)), float(value))
 
 
 def exact_text(tr: Translator, row: Mapping[str, object], fmt) -> str:
@@ -86,4 +86,4 @@ def series_list(tr: Translator, parts: Iterable[str]) -> str:
 
 def ratio_text(tr: Translator, value: float) -> str:
     """`×2.4`: how many times a figure is of another."""
-    return tr("×{value}").format(value=tr.number(value, 2 if value < 10 else 3))
+    return tr.units.ratio(value)

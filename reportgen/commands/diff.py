@@ -22,24 +22,20 @@ VERDICT_TEXT = {
 }
 
 
-def _num(value: float | None, unit: str) -> str:
+def _num(value: float | None, unit: str, tr: Translator, exact: bool = True) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    if unit == "s":
-        return f"{value * 1000:.2f} ms" if abs(value) < 1 else f"{value:.3f} s"
-    if unit in ("bytes", "count"):
-        return f"{value:,.0f}" + (" B" if unit == "bytes" else "")
-    return f"{value:.4g} {unit}"
+    return tr.units.value(value, unit, exact)
 
 
 def _ratio(c: Comparison) -> str:
     return "—" if c.ratio is None else ("∞" if math.isinf(c.ratio) else f"{c.ratio:.3f}×")
 
 
-def _ci(low: float | None, high: float | None, unit: str, exact: bool) -> str:
+def _ci(low: float | None, high: float | None, unit: str, exact: bool, tr: Translator) -> str:
     if exact:
-        return "exact"
-    return "—" if low is None else f"{_num(low, unit)} – {_num(high, unit)}"
+        return tr("exact")
+    return "—" if low is None else f"{_num(low, unit, tr, False)} – {_num(high, unit, tr, False)}"
 
 
 def _p(c: Comparison) -> str:
@@ -52,8 +48,8 @@ def _series(c: Comparison) -> str:
 
 def rows(comparisons: list[Comparison], tr: Translator) -> list[list[str]]:
     return [
-        [_series(c), _num(c.old_median, c.unit), _num(c.new_median, c.unit), _ratio(c),
-         _ci(c.new_low, c.new_high, c.unit, c.exact), _p(c), f"{c.old_failures}/{c.new_failures}",
+        [_series(c), _num(c.old_median, c.unit, tr, c.exact), _num(c.new_median, c.unit, tr, c.exact), _ratio(c),
+         _ci(c.new_low, c.new_high, c.unit, c.exact, tr), _p(c), f"{c.old_failures}/{c.new_failures}",
          tr(VERDICT_TEXT[c.verdict])]
         for c in comparisons
     ]

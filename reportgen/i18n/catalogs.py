@@ -12,7 +12,6 @@ templates use `{{ _("...") }}` and `{% trans %}` from jinja2's i18n extension.
 from __future__ import annotations
 
 import io
-import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,8 +22,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from babel.numbers import format_decimal
 from babel.support import Translations
+
+from collector.dataset import Units, units
 
 LANGS: tuple[str, ...] = ("ko", "en")
 """Languages with a catalog, in the order reports list them."""
@@ -93,30 +93,22 @@ class Translator:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._translations.ngettext(singular, plural, n)
 
-    # numbers -----------------------------------------------------------------
+    # numbers: the one formatting rule per language, collector.dataset.units ---------------
+    @property
+    def units(self) -> Units:
+        return units(self.lang)
+
     def number(self, value: float, significant: int = 3, *, trim: bool = False) -> str:
-        """`value` with `significant` significant digits, grouped per locale; `trim` drops trailing zeros."""
-        if value == 0 or not math.isfinite(value):
-            return format_decimal(value, format="#,##0", locale=self.lang)
-        magnitude = int(math.floor(math.log10(abs(value))))
-        decimals = max(0, significant - 1 - magnitude)
-        pattern = "#,##0" + ("." + ("#" if trim else "0") * decimals if decimals else "")
-        return format_decimal(value, format=pattern, locale=self.lang)
+        return self.units.number(value, significant, trim=trim)
 
     def integer(self, value: int) -> str:
-        return format_decimal(int(value), format="#,##0", locale=self.lang)
+        return self.units.integer(value)
 
     def seconds(self, value: float, *, trim: bool = False) -> str:
-        """A duration for people: milliseconds below one second, else seconds (3 significant digits)."""
-        if abs(value) < 1:
-            return self.gettext("{value} ms").format(value=self.number(value * 1000, trim=trim))
-        return self.gettext("{value} s").format(value=self.number(value, trim=trim))
+        return self.units.seconds(value, trim=trim)
 
     def bytes_iec(self, value: float) -> str:
-        """A size in bytes as KiB/MiB/GiB with 3 significant digits."""
-        units = ("B", "KiB", "MiB", "GiB", "TiB")
-        exponent = 0 if value < 1024 else min(len(units) - 1, int(math.log(value, 1024)))
-        return f"{self.number(value / 1024**exponent)} {units[exponent]}"
+        return self.units.bytes_iec(value)
 
 
 @lru_cache(maxsize=None)

@@ -19,14 +19,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy.stats import mannwhitneyu
-
-from collector.dataset import median_ci
+from collector.dataset import better_of, is_exact, mann_whitney_p, median_ci
 
 KEYS = ("suite", "platform", "workload", "metric", "unit", "phase")
 """What identifies one compared series; the accelerator is a host fact, compared with the host."""
 
-EXACT_UNITS = ("bytes", "count")
 IMPROVED, REGRESSED, SAME, CHANGED, MISSING = "improved", "regressed", "no significant change", "changed", "missing"
 
 DEFAULT_CONFIG = Path(__file__).with_name("diff_thresholds.toml")
@@ -36,12 +33,12 @@ DEFAULT_CONFIG = Path(__file__).with_name("diff_thresholds.toml")
 class MetricRule:
     """How one metric is judged."""
 
-    better: str = "lower"
-    """`lower` or `higher`: which direction is an improvement."""
+    better: str | None = None
+    """`lower` or `higher`: which direction is an improvement; None = the metric catalogue's word (else lower)."""
     min_ratio: float = 1.0
     """Smallest ratio of medians (≥ 1, either way) that matters; 1.0 = any significant change."""
     exact: bool | None = None
-    """Compare exactly instead of statistically; None = exact for bytes and counts."""
+    """Compare exactly instead of statistically; None = the statistics module's exactness rule."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +69,7 @@ class Thresholds:
             if bad:
                 raise ValueError(f"{path}: [{where}] unknown key(s) {', '.join(sorted(bad))}")
             merged = {**asdict(base), **data}
-            if merged["better"] not in ("lower", "higher"):
+            if merged["better"] not in ("lower", "higher", None):
                 raise ValueError(f"{path}: [{where}] better must be 'lower' or 'higher'")
             if not float(merged["min_ratio"]) >= 1.0:
                 raise ValueError(f"{path}: [{where}] min_ratio must be >= 1")
@@ -137,9 +134,9 @@ def _verdict(rule: MetricRule, exact: bool, old: np.ndarray, new: np.ndarray, al
             return CHANGED, ratio, None
         worse = mn > mo if rule.better == "lower" else mn < mo
         return (REGRESSED if worse else IMPROVED), ratio, None
-    if np.array_equal(np.sort(old), np.sort(new)):
-        return SAME, ratio, 1.0
-    p = float(mannwhitneyu(old, new, alternative="two-sided").pvalue)
+    p = mann_whitney_p(old, new)
+    if p == 1.0 and np.array_equal(np.sort(old), np.sort(new)):
+        return SAME, ratio, p
     big_enough = max(ratio, 1 / ratio) >= rule.min_ratio if ratio not in (0.0, math.inf) else True
     if p >= alpha or not big_enough or mn == mo:
         return SAME, ratio, p
@@ -161,7 +158,9 @@ def compare(old: pa.Table, new: pa.Table, thresholds: Thresholds) -> list[Compar
         a, b = vo[io][oko[io]], vn[inn][okn[inn]]
         suite, platform, workload, metric, unit, phase = key
         rule = thresholds.rule(metric)
-        exact = rule.exact if rule.exact is not None else unit in EXACT_UNITS
+        if rule.better is None:
+            rule = MetricRule(better_of(metric) or "lower", rule.min_ratio, rule.exact)
+        exact = rule.exact if rule.exact is not None else is_exact(unit, suite, metric)
         verdict, ratio, p = _verdict(rule, exact, a, b, thresholds.alpha)
         if verdict != MISSING and len(b) == 0 and len(inn):
             verdict = REGRESSED  # every new sample failed

@@ -16,9 +16,7 @@ from typing import Any, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from collector.dataset import Dataset, DatasetError, read_dataset
-from collector.dataset.schema import SAMPLES_FILE
-from collector.dataset.store import DATASETS_ROOT_ENV
+from collector.dataset import DATASETS_ROOT_ENV, METRICS, SAMPLES_FILE, Dataset, DatasetError, read_dataset
 
 GOLDEN = ("golden", "reference")
 """Default dataset: the newest committed version of `<datasets root>/golden/reference`."""
@@ -41,47 +39,6 @@ TIDY_COLUMNS: tuple[str, ...] = (
     "detail",
     "host_id",
 )
-
-EXPECTED_UNITS: dict[tuple[str, str], str] = {
-    ("C3", "start_time"): "s",
-    ("C5", "phase_end"): "s",
-    ("C1", "memory_bytes"): "bytes",
-    ("C1", "cpu_seconds"): "s",
-    ("C1", "window_s"): "s",
-    ("C1", "host_memory_bytes"): "bytes",
-    ("C4", "image_bytes"): "bytes",
-    ("C4", "image_apparent_bytes"): "bytes",
-    ("C4", "image_allocated_bytes"): "bytes",
-    ("C6", "distinct_fingerprints"): "count",
-    ("C6", "fingerprint"): "bytes",
-    ("C6", "upper_layer_bytes"): "bytes",
-    ("C6", "disk_changed"): "count",
-    ("C7", "disk_used_bytes"): "bytes",
-    ("C7", "image_size_sum_bytes"): "bytes",
-    ("C7", "disk_allocated_bytes"): "bytes",
-    ("C9", "instances_ready"): "count",
-    ("C9", "instance_memory"): "bytes",
-    ("C9", "host_fit_extrapolated"): "count",
-    ("C9", "budget_bytes"): "bytes",
-    ("C9", "start_time"): "s",
-    ("C10", "victim_latency"): "s",
-    ("C10", "hog_memory_bytes"): "bytes",
-    ("C11", "scale_out_s"): "s",
-    ("C11", "recover_s"): "s",
-}
-"""Unit each (chart id, metric) must carry; every suite's metrics (docs/suites/*.md)."""
-
-PHASED: tuple[tuple[str, str], ...] = (
-    ("C5", "phase_end"),
-    ("C1", "memory_bytes"),
-    ("C1", "cpu_seconds"),
-    ("C1", "host_memory_bytes"),
-    ("C9", "instance_memory"),
-    ("C10", "victim_latency"),
-)
-"""(chart id, metric) pairs whose every row names a phase (C1: the part, app/platform/engine/spare; C9: ready
-or peak; C10: alone or beside_hog). C4's layer role is read from `phase` but a missing one is tolerated."""
-
 
 def default_dataset() -> str:
     """Where the golden dataset lives: `$VMCBENCH_DATASETS/golden/reference`, default `datasets/...`."""
@@ -140,19 +97,18 @@ def load(refs: Sequence[str]) -> Loaded:
 
 
 def check(dataset: Dataset) -> None:
-    """The rules reportgen adds to the format's own: units and phases of the rows it draws."""
+    """The rules reportgen adds to the format's own: the rows it draws carry their catalogued unit and phase."""
     where = dataset.location.child(SAMPLES_FILE)
     table = dataset.samples
-    for (chart_id, metric), unit in EXPECTED_UNITS.items():
-        rows = pc.and_(pc.equal(table["chart_id"], chart_id), pc.equal(table["metric"], metric))
-        bad = pc.sum(pc.cast(pc.and_(rows, pc.not_equal(table["unit"], unit)), pa.int64())).as_py() or 0
+    for m in METRICS:
+        rows = pc.and_(pc.equal(table["chart_id"], m.chart_id), pc.equal(table["metric"], m.name))
+        bad = pc.sum(pc.cast(pc.and_(rows, pc.not_equal(table["unit"], m.unit)), pa.int64())).as_py() or 0
         if bad:
-            raise DatasetError(f"{where}: {bad} {chart_id} {metric} sample(s) not in unit {unit!r}")
-    for chart_id, metric in PHASED:
-        rows = pc.and_(pc.equal(table["chart_id"], chart_id), pc.equal(table["metric"], metric))
-        bad = pc.sum(pc.cast(pc.and_(rows, pc.is_null(table["phase"])), pa.int64())).as_py() or 0
-        if bad:
-            raise DatasetError(f"{where}: {bad} {chart_id} {metric} sample(s) name no phase")
+            raise DatasetError(f"{where}: {bad} {m.chart_id} {m.name} sample(s) not in unit {m.unit!r}")
+        if m.phased:
+            bad = pc.sum(pc.cast(pc.and_(rows, pc.is_null(table["phase"])), pa.int64())).as_py() or 0
+            if bad:
+                raise DatasetError(f"{where}: {bad} {m.chart_id} {m.name} sample(s) name no phase")
     for key in ("created_at",):
         if key in dataset.manifest and not isinstance(dataset.manifest[key], str):
             raise DatasetError(f"{dataset.location.child('manifest.json')}: {key} is not a string")

@@ -1,15 +1,9 @@
-"""Pure statistics over the tidy sample table: no I/O, no charts, no text.
+"""Selections of the tidy sample table for the charts: which rows, grouped how, details unpacked.
 
-Filtering and grouping are vectorised (pyarrow compute, pandas group
-indices); the only Python loop runs over groups (datasets x platforms x
-phases, a handful), calling `collector.dataset.median_ci` so the report
-prints the same medians and intervals as the collector does.
-
-Rules every summary follows:
-- warm-up samples (`warmup` true) are left out of everything;
-- failed samples (`ok` false) are left out of medians and counted as failures;
-- a group with failures but no successful sample is kept with n = 0 and no
-  median, so readers see that it was attempted.
+The statistics themselves (medians, CIs, failures, exactness) are
+`collector.dataset.statistics`, the same the collector, the site and
+`reportgen diff` use; this module only cuts the tidy table into the frames
+they take. Filtering is vectorised (pyarrow compute).
 """
 
 from __future__ import annotations
@@ -23,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from collector.dataset import median_ci
+from collector.dataset import median_groups
 
 SUMMARY_COLUMNS: tuple[str, ...] = ("n", "median", "low", "high", "level", "failures", "errors")
 """Columns every median summary has after its group keys."""
@@ -57,34 +51,9 @@ def median_summary(samples: pa.Table, sel: Selection, level: float = 0.95) -> pd
     frame = table.to_pandas()
     for key in keys:
         frame[key] = frame[key].astype(object).where(frame[key].notna(), None)
-    ok = frame["ok"].to_numpy(dtype=bool)
-
-    good = frame.loc[ok, [*keys, "value"]]
-    values = good["value"].to_numpy(dtype=float)
-    rows: dict[tuple, dict] = {}
-    for key, positions in good.groupby(keys, sort=True, dropna=False).indices.items():
-        key = key if isinstance(key, tuple) else (key,)
-        ci = median_ci(values[positions], level=level)
-        rows[key] = {"n": ci.n, "median": ci.median, "low": ci.low, "high": ci.high, "level": ci.level}
-
-    bad = frame.loc[~ok, [*keys, "error"]]
-    failures = bad.groupby(keys, sort=True, dropna=False).size() if len(bad) else pd.Series(dtype=int)
-    errors = (
-        bad.groupby(keys, sort=True, dropna=False)["error"].agg(lambda s: tuple(sorted(set(s.dropna()))))
-        if len(bad)
-        else pd.Series(dtype=object)
-    )
-    for key, count in failures.items():
-        key = key if isinstance(key, tuple) else (key,)
-        row = rows.setdefault(key, {"n": 0, "median": np.nan, "low": np.nan, "high": np.nan, "level": level})
-        row["failures"] = int(count)
-        row["errors"] = errors[key if len(keys) > 1 else key[0]]
-
-    records = [
-        {**dict(zip(keys, key)), "failures": 0, "errors": (), **row}
-        for key, row in sorted(rows.items(), key=lambda item: tuple("" if k is None else str(k) for k in item[0]))
-    ]
-    return pd.DataFrame.from_records(records, columns=columns)
+    summary = median_groups(frame, keys, level)
+    summary["level"] = level
+    return summary[columns]
 
 
 def phase_chain(
@@ -157,96 +126,6 @@ def _parse(text: object) -> dict:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
-
-
-def failures(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """Per group of `by`: failed rows and their distinct error texts (only groups with failures)."""
-    bad = frame.loc[~frame["ok"].astype(bool)]
-    if bad.empty:
-        return pd.DataFrame(columns=[*by, "failures", "errors"])
-    grouped = bad.groupby(list(by), sort=True, dropna=False)
-    return pd.DataFrame(
-        {
-            "failures": grouped.size(),
-            "errors": grouped["error"].agg(lambda s: tuple(sorted({str(e) for e in s if e}))),
-        }
-    ).reset_index()
-
-
-def with_failures(summary: pd.DataFrame, frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """`summary` (one row per group, with `n`) joined with the group's failures; failed-only groups get n = 0."""
-    fails = failures(frame, by)
-    merged = summary.merge(fails, on=list(by), how="outer")
-    merged["n"] = merged["n"].fillna(0).astype(int)
-    merged["failures"] = merged["failures"].fillna(0).astype(int)
-    merged["errors"] = [e if isinstance(e, tuple) else () for e in merged["errors"]]
-    return merged.sort_values(list(by), kind="stable", key=_sort_key).reset_index(drop=True)
-
-
-def _sort_key(column: pd.Series) -> pd.Series:
-    return column.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
-
-
-def exact_summary(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """Exact metrics (bytes, counts): per group the value itself, not a median with a CI.
-
-    A group normally holds one value per repetition, all equal; `value` is
-    then that value and `varies` false. When repetitions disagree, `value`
-    is their median, `low`/`high` the smallest and largest, and `varies` true,
-    so a reader is told rather than shown one of them.
-    """
-    good = frame.loc[frame["ok"].astype(bool)]
-    records = []
-    for key, group in good.groupby(list(by), sort=True, dropna=False):
-        key = key if isinstance(key, tuple) else (key,)
-        values = group["value"].to_numpy(dtype=float)
-        records.append(
-            {
-                **dict(zip(by, key)),
-                "n": int(values.size),
-                "value": float(np.median(values)),
-                "low": float(values.min()),
-                "high": float(values.max()),
-                "varies": bool(values.min() != values.max()),
-            }
-        )
-    summary = pd.DataFrame.from_records(records, columns=[*by, "n", "value", "low", "high", "varies"])
-    return with_failures(summary, frame, by)
-
-
-def median_frame(frame: pd.DataFrame, by: Sequence[str], level: float = 0.95) -> pd.DataFrame:
-    """Median and its CI per group of an already selected frame (as median_summary does for a Selection)."""
-    good = frame.loc[frame["ok"].astype(bool)]
-    records = []
-    for key, group in good.groupby(list(by), sort=True, dropna=False):
-        key = key if isinstance(key, tuple) else (key,)
-        ci = median_ci(group["value"].to_numpy(dtype=float), level=level)
-        records.append({**dict(zip(by, key)), "n": ci.n, "median": ci.median, "low": ci.low, "high": ci.high})
-    summary = pd.DataFrame.from_records(records, columns=[*by, "n", "median", "low", "high"])
-    return with_failures(summary, frame, by)
-
-
-def nearest_rank(values: np.ndarray, q: float) -> float:
-    """The q-quantile by the nearest-rank rule: the smallest sample with at least q of the samples at or below it."""
-    x = np.sort(np.asarray(values, dtype=float))
-    rank = max(1, int(np.ceil(q * x.size)))
-    return float(x[rank - 1])
-
-
-def latency_summary(frame: pd.DataFrame, by: Sequence[str], level: float = 0.95) -> pd.DataFrame:
-    """Per group: p50 (the median, with its CI) and p99 (nearest rank) of every sample pooled."""
-    good = frame.loc[frame["ok"].astype(bool)]
-    records = []
-    for key, group in good.groupby(list(by), sort=True, dropna=False):
-        key = key if isinstance(key, tuple) else (key,)
-        values = group["value"].to_numpy(dtype=float)
-        ci = median_ci(values, level=level)
-        records.append(
-            {**dict(zip(by, key)), "n": ci.n, "p50": ci.median, "low": ci.low, "high": ci.high,
-             "p99": nearest_rank(values, 0.99)}
-        )
-    summary = pd.DataFrame.from_records(records, columns=[*by, "n", "p50", "low", "high", "p99"])
-    return with_failures(summary, frame, by)
 
 
 def numbers(values: Iterable[object]) -> list[float]:

@@ -70,11 +70,7 @@ def _series_label(c: Comparison, tr: Translator) -> str:
 def _value(c: Comparison, value: float | None, tr: Translator) -> Cell:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return Cell("—")
-    if c.unit == "s":
-        return Cell(tr.seconds(value), value)
-    if c.unit == "bytes":
-        return Cell(tr.integer(int(value)), value)
-    return Cell(tr.number(value), value)
+    return Cell(tr.units.value(value, c.unit, c.exact), value)
 
 
 def _chart(data: ComparisonData, tr: Translator) -> alt.TopLevelMixin | None:

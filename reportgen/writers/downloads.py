@@ -21,9 +21,17 @@ import numpy as np
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from collector.dataset import Dataset, DatasetError, Location, committed_versions, median_ci, read_dataset
-from collector.dataset.schema import MANIFEST_FILE
-from collector.dataset.store import DATASETS_ROOT_ENV
+from collector.dataset import (
+    DATASETS_ROOT_ENV,
+    MANIFEST_FILE,
+    Dataset,
+    DatasetError,
+    Location,
+    committed_versions,
+    read_dataset,
+    unit_groups,
+    usable,
+)
 
 from reportgen.i18n.catalogs import Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
@@ -162,8 +170,8 @@ def suite_table(dataset: Dataset, suite: str, tr: Translator) -> DataTable:
     Warm-up samples are left out, failed ones counted, as in every statistic of the report.
     """
     table = dataset.samples
-    rows_of_suite = table.filter(pc.and_(pc.equal(table["suite"], suite), pc.invert(table["warmup"])))
-    frame = rows_of_suite.select([*GROUP_KEYS, "value", "ok"]).to_pandas()
+    rows_of_suite = table.filter(pc.equal(table["suite"], suite))
+    frame = usable(rows_of_suite.select(["suite", *GROUP_KEYS, "value", "ok", "error", "warmup"]).to_pandas())
     for key in GROUP_KEYS:
         frame[key] = frame[key].astype(object).where(frame[key].notna(), "")
     keys = ("chart_id", "metric", "platform", "phase", "unit", "n", "median", "low", "high", "failures")
@@ -179,40 +187,31 @@ def suite_table(dataset: Dataset, suite: str, tr: Translator) -> DataTable:
         "high": tr("CI high"),
         "failures": tr("Failed runs"),
     }
-    rows = []
-    groups = frame.groupby(list(GROUP_KEYS), sort=False, dropna=False).indices
+    summary = unit_groups(frame, ("suite", *GROUP_KEYS)).to_dict("records") if len(frame) else []
     ordered = sorted(
-        groups.items(),
-        key=lambda item: (
-            _chart_number(item[0][0]),
-            item[0][1],
-            platform_rank(item[0][2]),
-            *item[0][2:5],
-            PHASE_ORDER.index(item[0][5]) if item[0][5] in PHASE_ORDER else len(PHASE_ORDER),
-            *item[0][5:],
+        summary,
+        key=lambda g: (
+            _chart_number(g["chart_id"]), g["metric"], platform_rank(g["platform"]), g["platform"], g["accelerator"],
+            g["workload"], PHASE_ORDER.index(g["phase"]) if g["phase"] in PHASE_ORDER else len(PHASE_ORDER),
+            g["phase"], g["unit"],
         ),
     )
-    for (chart_id, metric, platform, accel, workload, phase, unit), positions in ordered:
-        part = frame.iloc[positions]
-        ok = part["ok"].to_numpy(dtype=bool)
-        values = part["value"].to_numpy(dtype=float)[ok]
-        values = values[np.isfinite(values)]
-        failures = int((~ok).sum())
+    fmt = tr.units
+    rows = []
+    for g in ordered:
+        chart_id, metric, platform, phase, unit = g["chart_id"], g["metric"], g["platform"], g["phase"], g["unit"]
         cells = {
             "chart_id": Cell(str(chart_id)),
             "metric": Cell(str(metric)),
-            "platform": Cell(platform_label(str(platform), str(accel), tr)),
+            "platform": Cell(platform_label(str(platform), str(g["accelerator"]), tr)),
             "phase": Cell(str(phase) or "—"),
             "unit": Cell(str(unit)),
-            "n": Cell(tr.integer(len(values)), float(len(values))),
-            "failures": Cell(tr.integer(failures), float(failures)),
+            "n": Cell(tr.integer(g["n"]), float(g["n"])),
+            "failures": Cell(tr.integer(g["failures"]), float(g["failures"])),
         }
-        if len(values):
-            ci = median_ci(values)
-            for name, value in (("median", ci.median), ("low", ci.low), ("high", ci.high)):
-                cells[name] = Cell(format_value(value, str(unit), tr), float(value)) if np.isfinite(value) else Cell("—")
-        else:
-            cells.update(median=Cell("—"), low=Cell("—"), high=Cell("—"))
+        for name in ("median", "low", "high"):
+            value = float(g[name]) if g["n"] else float("nan")
+            cells[name] = Cell(fmt.value(value, str(unit), bool(g["exact"])), value) if np.isfinite(value) else Cell("—")
         ident = (("chart", str(chart_id)), ("metric", str(metric)), ("platform", str(platform)), ("phase", str(phase)))
         rows.append(Row(tuple(cells[k] for k in keys), ident))
     return DataTable(
@@ -228,14 +227,3 @@ def suite_table(dataset: Dataset, suite: str, tr: Translator) -> DataTable:
 def _chart_number(chart_id: object) -> int:
     text = str(chart_id)
     return int(text[1:]) if text[:1] == "C" and text[1:].isdigit() else 999
-
-
-def format_value(value: float, unit: str, tr: Translator) -> str:
-    """A measured value for people, by its unit: durations, sizes, counts, anything else with its unit."""
-    if unit == "s":
-        return tr.seconds(value)
-    if unit == "bytes":
-        return tr.bytes_iec(value) if value >= 0 else tr.number(value)
-    if unit == "count":
-        return tr.number(value, trim=True)
-    return f"{tr.number(value)} {unit}".strip()

@@ -1,0 +1,193 @@
+"""Statistics every reader of a dataset shares: medians with CIs, group summaries, exactness, Mann–Whitney.
+
+Pure (arrays and data frames in, numbers out; no I/O, no text), and the
+one home of these rules, so the collector's end-of-run table, the report,
+the site's tables and `reportgen diff` print the same numbers for the same
+samples. The rules:
+- warm-up samples are left out of everything (`usable`);
+- failed samples (`ok` false) are left out of medians and counted as
+  failures; a group with failures only is kept with n = 0 and no median;
+- exact metrics (bytes, counts: `is_exact`) are shown as measured, never as
+  a median with a CI;
+- two samples are judged different by a two-sided Mann–Whitney U test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binom, mannwhitneyu
+
+from collector.dataset.metrics import EXACT_UNITS, find
+
+
+def is_exact(unit: str, suite: str | None = None, metric: str | None = None) -> bool:
+    """The exactness rule: a catalogued metric is exact if the catalogue says so; anything else by its unit."""
+    entry = find(suite, metric) if suite is not None and metric is not None else None
+    return entry.exact if entry is not None else unit in EXACT_UNITS
+
+
+@dataclass(frozen=True)
+class MedianCI:
+    """Median of n samples and the order-statistic bounds that cover it with `level` confidence."""
+
+    n: int
+    median: float
+    low: float
+    high: float
+    level: float = 0.95
+
+
+def median_ci(values: np.ndarray | Sequence[float], level: float = 0.95) -> MedianCI:
+    """Median and its CI from the binomial distribution of order statistics.
+
+    For n samples the interval is [x_(j), x_(n-j+1)] with j the largest rank
+    whose two-sided coverage is still at least `level`; below 6 samples no
+    rank qualifies and the interval is the full range.
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    n = int(x.size)
+    if n == 0:
+        raise ValueError("median of no samples")
+    med = float(np.median(x))
+    j = int(binom.ppf((1 - level) / 2, n, 0.5))  # 0-based rank of the lower bound
+    if j < 1 or n - j >= n:
+        return MedianCI(n, med, float(x[0]), float(x[-1]), level)
+    # coverage of [x_(j), x_(n-j+1)] in 1-based ranks is P(j <= B < n-j+1)
+    return MedianCI(n, med, float(x[j - 1]), float(x[n - j]), level)
+
+
+def nearest_rank(values: np.ndarray, q: float) -> float:
+    """The q-quantile by the nearest-rank rule: the smallest sample with at least q of the samples at or below it."""
+    x = np.sort(np.asarray(values, dtype=float))
+    rank = max(1, int(np.ceil(q * x.size)))
+    return float(x[rank - 1])
+
+
+def mann_whitney_p(old: np.ndarray, new: np.ndarray) -> float:
+    """Two-sided Mann–Whitney U p-value of two samples; 1.0 when they are identical as multisets."""
+    if np.array_equal(np.sort(old), np.sort(new)):
+        return 1.0
+    return float(mannwhitneyu(old, new, alternative="two-sided").pvalue)
+
+
+# group summaries over a frame of sample rows (columns: the keys, value, ok, error) -------------
+
+
+def usable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows statistics use: warm-ups left out (when the frame has a `warmup` column)."""
+    return frame.loc[~frame["warmup"].astype(bool)] if "warmup" in frame else frame
+
+
+def failures(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Per group of `by`: failed rows and their distinct error texts (only groups with failures)."""
+    bad = frame.loc[~frame["ok"].astype(bool)]
+    if bad.empty:
+        return pd.DataFrame(columns=[*by, "failures", "errors"])
+    grouped = bad.groupby(list(by), sort=True, dropna=False)
+    return pd.DataFrame(
+        {
+            "failures": grouped.size(),
+            "errors": grouped["error"].agg(lambda s: tuple(sorted({str(e) for e in s if e}))),
+        }
+    ).reset_index()
+
+
+def with_failures(summary: pd.DataFrame, frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """`summary` (one row per group, with `n`) joined with the group's failures; failed-only groups get n = 0."""
+    fails = failures(frame, by)
+    merged = summary.merge(fails, on=list(by), how="outer")
+    merged["n"] = merged["n"].fillna(0).astype(int)
+    merged["failures"] = merged["failures"].fillna(0).astype(int)
+    merged["errors"] = [e if isinstance(e, tuple) else () for e in merged["errors"]]
+    return merged.sort_values(list(by), kind="stable", key=_sort_key).reset_index(drop=True)
+
+
+def _sort_key(column: pd.Series) -> pd.Series:
+    return column.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+
+
+def _groups(frame: pd.DataFrame, by: Sequence[str]):  # type: ignore[no-untyped-def]
+    good = frame.loc[frame["ok"].astype(bool)]
+    for key, group in good.groupby(list(by), sort=True, dropna=False):
+        yield (key if isinstance(key, tuple) else (key,)), group["value"].to_numpy(dtype=float)
+
+
+def median_groups(frame: pd.DataFrame, by: Sequence[str], level: float = 0.95) -> pd.DataFrame:
+    """Per group of `by`: n, median and its CI of the successful rows, plus failures and error texts."""
+    records = []
+    for key, values in _groups(frame, by):
+        ci = median_ci(values, level=level)
+        records.append({**dict(zip(by, key)), "n": ci.n, "median": ci.median, "low": ci.low, "high": ci.high})
+    summary = pd.DataFrame.from_records(records, columns=[*by, "n", "median", "low", "high"])
+    return with_failures(summary, frame, by)
+
+
+def exact_groups(frame: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Exact metrics (bytes, counts): per group the value itself, not a median with a CI.
+
+    A group normally holds one value per repetition, all equal; `value` is
+    then that value and `varies` false. When repetitions disagree, `value`
+    is their median, `low`/`high` the smallest and largest, and `varies` true,
+    so a reader is told rather than shown one of them.
+    """
+    records = []
+    for key, values in _groups(frame, by):
+        records.append(
+            {
+                **dict(zip(by, key)),
+                "n": int(values.size),
+                "value": float(np.median(values)),
+                "low": float(values.min()),
+                "high": float(values.max()),
+                "varies": bool(values.min() != values.max()),
+            }
+        )
+    summary = pd.DataFrame.from_records(records, columns=[*by, "n", "value", "low", "high", "varies"])
+    return with_failures(summary, frame, by)
+
+
+def latency_groups(frame: pd.DataFrame, by: Sequence[str], level: float = 0.95) -> pd.DataFrame:
+    """Per group: p50 (the median, with its CI) and p99 (nearest rank) of every sample pooled."""
+    records = []
+    for key, values in _groups(frame, by):
+        ci = median_ci(values, level=level)
+        records.append(
+            {**dict(zip(by, key)), "n": ci.n, "p50": ci.median, "low": ci.low, "high": ci.high,
+             "p99": nearest_rank(values, 0.99)}
+        )
+    summary = pd.DataFrame.from_records(records, columns=[*by, "n", "p50", "low", "high", "p99"])
+    return with_failures(summary, frame, by)
+
+
+def unit_groups(frame: pd.DataFrame, by: Sequence[str], level: float = 0.95) -> pd.DataFrame:
+    """Per group of `by` (which must include `unit`): n, median, bounds, `exact`, failures.
+
+    The summary of a table of any metrics, as the collector's end-of-run
+    table and the site's per-suite tables show it. A sampled group's bounds
+    are the median's CI; an exact group's median is its value and its bounds
+    its smallest and largest (equal unless the repetitions disagreed).
+    """
+    if "unit" not in by:
+        raise ValueError("unit_groups needs `unit` among the group keys")
+
+    def exact(row: dict) -> bool:
+        return is_exact(str(row["unit"]), row.get("suite"), row.get("metric"))
+
+    records = []
+    for key, values in _groups(frame, by):
+        row = dict(zip(by, key))
+        if exact(row):
+            row.update(n=int(values.size), median=float(np.median(values)), low=float(values.min()),
+                       high=float(values.max()), exact=True)
+        else:
+            ci = median_ci(values, level=level)
+            row.update(n=ci.n, median=ci.median, low=ci.low, high=ci.high, exact=False)
+        records.append(row)
+    summary = pd.DataFrame.from_records(records, columns=[*by, "n", "median", "low", "high", "exact"])
+    merged = with_failures(summary, frame, by)
+    merged["exact"] = [exact(row) for row in merged[list(by)].to_dict("records")]
+    return merged

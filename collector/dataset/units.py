@@ -1,0 +1,109 @@
+"""How a measured value is written, per language: the one home of number and unit formatting.
+
+Every figure a reader sees (the collector's end-of-run table, the report,
+handout, slides, site tables, `reportgen diff`) is written by a `Units`
+of the reader's language, so one quantity reads the same everywhere:
+- durations: milliseconds below one second, else seconds;
+- sizes: exact bytes with their IEC size (KiB, MiB, …) beside them, or the
+  IEC size alone where the figure is sampled;
+- counts: integers; ratios and percentages; 3 significant digits unless asked.
+The words around the numbers (units, the ratio sign) are each language's own
+convention, kept in `CONVENTIONS` rather than in message catalogs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from babel.numbers import format_decimal
+
+CONVENTIONS: dict[str, dict[str, str]] = {
+    "en": {"ms": "{value} ms", "s": "{value} s", "min": "{value} min", "h": "{value} h", "B": "{value} B",
+           "MiB": "{value} MiB", "ratio": "×{value}", "percent": "{value}%", "iec": "{value} {unit}"},
+    "ko": {"ms": "{value} ms", "s": "{value}초", "min": "{value}분", "h": "{value}시간", "B": "{value} B",
+           "MiB": "{value} MiB", "ratio": "×{value}", "percent": "{value}%", "iec": "{value} {unit}"},
+}
+"""Per language, the pattern of each unit around its number."""
+
+IEC_UNITS = ("B", "KiB", "MiB", "GiB", "TiB")
+MIB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Units:
+    """Number and unit formatting in one language's convention."""
+
+    lang: str
+
+    def _word(self, key: str, value: str, **extra: str) -> str:
+        return CONVENTIONS[self.lang][key].format(value=value, **extra)
+
+    def number(self, value: float, significant: int = 3, *, trim: bool = False) -> str:
+        """`value` with `significant` significant digits, grouped per locale; `trim` drops trailing zeros."""
+        if value == 0 or not math.isfinite(value):
+            return format_decimal(value, format="#,##0", locale=self.lang)
+        magnitude = int(math.floor(math.log10(abs(value))))
+        decimals = max(0, significant - 1 - magnitude)
+        pattern = "#,##0" + ("." + ("#" if trim else "0") * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self.lang)
+
+    def integer(self, value: int) -> str:
+        return format_decimal(int(value), format="#,##0", locale=self.lang)
+
+    def seconds(self, value: float, *, trim: bool = False) -> str:
+        """A duration: milliseconds below one second, else seconds (3 significant digits)."""
+        if abs(value) < 1:
+            return self._word("ms", self.number(value * 1000, trim=trim))
+        return self._word("s", self.number(value, trim=trim))
+
+    def minutes(self, value: float) -> str:
+        return self._word("min", self.integer(round(value / 60)))
+
+    def hours(self, value: float) -> str:
+        return self._word("h", self.integer(round(value / 3600)))
+
+    def bytes_iec(self, value: float) -> str:
+        """A size in bytes as KiB/MiB/GiB with 3 significant digits."""
+        exponent = 0 if value < 1024 else min(len(IEC_UNITS) - 1, int(math.log(value, 1024)))
+        return self._word("iec", self.number(value / 1024**exponent), unit=IEC_UNITS[exponent])
+
+    def exact_bytes(self, value: float) -> str:
+        """`12,345,678 B (11.8 MiB)`: the exact count of bytes, and its size for people."""
+        exact = self._word("B", self.integer(round(value)))
+        return exact if value < 1024 else f"{exact} ({self.bytes_iec(value)})"
+
+    def mib(self, value: float) -> str:
+        """A sampled memory figure (bytes) in MiB."""
+        return self._word("MiB", self.number(value / MIB))
+
+    def ratio(self, value: float) -> str:
+        """`×2.4`: how many times a figure is of another."""
+        return self._word("ratio", self.number(value, 2 if value < 10 else 3))
+
+    def percent(self, value: float, significant: int = 2) -> str:
+        """`value` already in per cent."""
+        return self._word("percent", self.number(value, significant, trim=True))
+
+    def value(self, value: float, unit: str, exact: bool = True) -> str:
+        """A measured value by its unit: durations, sizes (exact bytes, or IEC when sampled), counts, the rest."""
+        if not math.isfinite(value):
+            return "—"
+        if unit == "s":
+            return self.seconds(value)
+        if unit == "bytes":
+            if value < 0:
+                return self.number(value)
+            return self.exact_bytes(value) if exact else self.bytes_iec(value)
+        if unit == "count":
+            return self.integer(round(value)) if float(value).is_integer() else self.number(value, trim=True)
+        return f"{self.number(value)} {unit}".strip()
+
+
+@lru_cache(maxsize=None)
+def units(lang: str) -> Units:
+    """The formatter of `lang` ("en" or "ko")."""
+    if lang not in CONVENTIONS:
+        raise ValueError(f"no number conventions for language {lang!r} (have: {', '.join(CONVENTIONS)})")
+    return Units(lang)
