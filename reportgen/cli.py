@@ -187,7 +187,7 @@ def diff(
     old: str = typer.Argument(..., help="The reference dataset: a version folder, a dataset folder (newest version) or name@version."),
     new: str = typer.Argument(..., help="The dataset to judge against OLD, in the same forms."),
     alpha: Optional[float] = typer.Option(None, "--alpha", help="Significance level of the Mann–Whitney U test (default 0.05, or the config's)."),
-    config: Optional[Path] = typer.Option(None, "--config", help="Thresholds file (TOML): alpha, [default] and [metrics.NAME] with better, min_ratio, exact. Default: the bundled reportgen/diff_thresholds.toml."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Thresholds file (TOML): alpha, [default] and [metrics.NAME] with better, min_ratio, exact. Default: the bundled reportgen/load/diff_thresholds.toml."),
     fmt: str = typer.Option("table", "--format", "-f", help="Output: table (terminal), md (Markdown) or json."),
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the table and Markdown: en or ko."),
 ) -> None:

@@ -30,7 +30,7 @@ KERNEL_BANNER = "Linux version"
 
 @dataclass(frozen=True)
 class BootExtras:
-    """What a suite adds to one VM's boot, e.g. an in-guest probe (see collector/guest_probe.py).
+    """What a suite adds to one VM's boot, e.g. an in-guest probe (see collector/probes/guest_probe.py).
 
     It changes what runs in the guest, so a suite that uses it says so in its
     samples' detail. It can add nothing else to QEMU (no device, no network).

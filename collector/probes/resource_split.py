@@ -10,7 +10,7 @@ bytes) and cumulative CPU time (user + system seconds) per part:
              engine = dockerd + containerd, shared by every container on
              the host, so kept apart.
 - vm:        the QEMU process holds everything; app = what the in-guest
-             reporter (collector/guest_probe.py) says the guest's
+             reporter (collector/probes/guest_probe.py) says the guest's
              user-space processes use; platform = QEMU − app (hypervisor,
              guest kernel, guest OS, the reporter itself).
 """
@@ -20,14 +20,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import psutil
-
-from collector.probes.footprint import container_memory, container_pid, cpu_seconds_tree, pss_tree
+from collector.probes.memory import (
+    container_memory,
+    container_pid,
+    cpu_seconds,
+    cpu_seconds_tree,
+    find_engine,
+    find_shim,
+    pss,
+    pss_tree,
+    qemu_breakdown,
+)
 from collector.probes.guest_probe import GuestReport
 from collector.platforms import Instance
-
-ENGINE_DAEMONS = ("dockerd", "containerd")
-
 
 @dataclass
 class Reading:
@@ -37,58 +42,6 @@ class Reading:
     """Cumulative CPU seconds per part since the processes started."""
     detail: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Facts per part (what was measured, components)."""
-
-
-def _pss(p: psutil.Process | None) -> int:
-    try:
-        return p.memory_full_info().pss if p else 0
-    except psutil.Error:
-        return 0
-
-
-def _cpu(p: psutil.Process | None) -> float:
-    try:
-        t = p.cpu_times() if p else None
-        return t.user + t.system if t else 0.0
-    except psutil.Error:
-        return 0.0
-
-
-def qemu_breakdown(pid: int, guest_ram_mib: int | None) -> dict[str, int]:
-    """QEMU's PSS by mapping: guest RAM (the anonymous mapping of the VM's memory size), the TCG
-    code buffer (anonymous and executable), and the rest (QEMU itself: binary, libraries, heap, device state)."""
-    out = {"guest_ram": 0, "tcg_code_buffer": 0, "qemu_other": 0}
-    kind, size = "qemu_other", 0
-    try:
-        with open(f"/proc/{pid}/smaps") as f:
-            for line in f:
-                head = line.split()
-                if not head[0].endswith(":") and "-" in head[0]:
-                    anonymous, perms = len(head) < 6, head[1]
-                    start, end = (int(x, 16) for x in head[0].split("-"))
-                    size = end - start
-                    kind = ("guest_ram" if anonymous and guest_ram_mib and size == guest_ram_mib << 20 else
-                            "tcg_code_buffer" if anonymous and "x" in perms else "qemu_other")
-                elif head[0] == "Pss:":
-                    out[kind] += int(head[1]) * 1024
-    except OSError:
-        return {}
-    return out
-
-
-def find_shim(container_id: str) -> psutil.Process | None:
-    """The containerd shim process whose command line names this container."""
-    for p in psutil.process_iter(["name", "cmdline"]):
-        try:
-            if "shim" in (p.info["name"] or "") and any(container_id in c for c in p.info["cmdline"] or []):
-                return p
-        except psutil.Error:
-            continue
-    return None
-
-
-def find_engine() -> dict[str, psutil.Process]:
-    return {p.info["name"]: p for p in psutil.process_iter(["name"]) if p.info["name"] in ENGINE_DAEMONS}
 
 
 class Parts:
@@ -101,7 +54,7 @@ class Parts:
         if self.platform == "container":
             container = inst.handle["container"]
             self.app_pid = container_pid(container)
-            self.shim = find_shim(container.id)
+            self.shim = find_shim(container.id, self.app_pid)
             self.engine = find_engine()
         else:
             self.app_pid = inst.handle["proc"].pid
@@ -117,16 +70,16 @@ class Parts:
         return self._vm(guest, stand_in_app)
 
     def _container(self) -> Reading:
-        app, shim = pss_tree(self.app_pid), _pss(self.shim)
-        daemons = {name: _pss(p) for name, p in sorted(self.engine.items())}
+        app, shim = pss_tree(self.app_pid), pss(self.shim)
+        daemons = {name: pss(p) for name, p in sorted(self.engine.items())}
         try:
             cgroup = container_memory(self.inst.handle["container"])
         except Exception:  # the stats call failing must not lose the tick
             cgroup = None
         return Reading(
             {"app": app, "platform": shim, "engine": sum(daemons.values())},
-            {"app": cpu_seconds_tree(self.app_pid), "platform": _cpu(self.shim),
-             "engine": sum(_cpu(p) for p in self.engine.values())},
+            {"app": cpu_seconds_tree(self.app_pid), "platform": cpu_seconds(self.shim),
+             "engine": sum(cpu_seconds(p) for p in self.engine.values())},
             {"app": {"source": "PSS of the container's process tree", "cgroup_memory_bytes": cgroup},
              "platform": {"source": "PSS of the containerd shim", "shim_found": self.shim is not None},
              "engine": {"source": "PSS of the engine daemons, shared by all containers on the host", "daemons": daemons}},
@@ -144,12 +97,6 @@ class Parts:
             source = {"source": "stand-in: PSS of the same workload as a bare process (no guest report)"}
         platform_detail = {"source": "QEMU PSS minus app: hypervisor, guest kernel and OS", "qemu_pss_bytes": qemu_pss,
                            "qemu_cpu_s": qemu_cpu, "probe_pss_bytes": guest.probe_pss if guest else None,
-                           "qemu_pss_by_mapping": qemu_breakdown(self.app_pid, self.guest_ram_mib)}
+                           "qemu_pss_by_mapping": qemu_breakdown(self.app_pid, self.guest_ram_mib << 20 if self.guest_ram_mib else None)}
         return Reading({"app": app, "platform": max(0, qemu_pss - app)}, {"app": app_cpu, "platform": qemu_cpu - app_cpu},
                        {"app": source, "platform": platform_detail})
-
-
-def host_memory() -> tuple[int, int]:
-    """Host MemTotal and MemAvailable in bytes."""
-    vm = psutil.virtual_memory()
-    return int(vm.total), int(vm.available)

@@ -22,12 +22,13 @@ from collector.probes.fingerprints import disk_fingerprint, layers_fingerprint, 
 from collector.platforms import Instance, Platform, PlatformUnavailable, StartFailed
 from collector.suites.records import utc_now
 from collector.suites.roles import open_role
+from collector.dataset import charts_of
 from collector.suites.base import TYPICAL_START_S, Session, Suite
 
 
 class ConsistencySuite(Suite):
     name = "consistency"
-    charts = ("C6",)
+    charts = charts_of("consistency")
 
     def steps(self, session: Session) -> int:
         return session.repeat * len(session.platforms)
@@ -54,17 +55,17 @@ class ConsistencySuite(Suite):
                     problems[name] = f"consistency workload could not be prepared: {one_line(exc)}"
             for rep in range(session.repeat):
                 for name in session.order(rep):
-                    common = dict(suite=self.name, chart_id="C6", platform=name, workload=work.name, repetition=rep,
+                    common = dict(suite=self.name, platform=name, workload=work.name, repetition=rep,
                                   accelerator=session.platforms[name].accelerator, started_at=utc_now())
                     if name in problems:
-                        session.log.add(metric="distinct_fingerprints", unit="count", value=None, error=problems[name],
+                        session.log.add(metric="distinct_fingerprints", value=None, error=problems[name],
                                         detail={"n": n}, **common)
                     else:
                         platform, facts = opened[name]
                         try:
                             getattr(self, f"_{name}")(session, platform, facts, work, n, tmp, common)
                         except MEASUREMENT_ERRORS as exc:  # a failed measurement is a row, not a lost run
-                            session.log.add(metric="distinct_fingerprints", unit="count", value=None,
+                            session.log.add(metric="distinct_fingerprints", value=None,
                                             error=one_line(exc), detail={"n": n}, **common)
                     session.advance(f"consistency: {name} #{rep + 1}")
         finally:
@@ -79,7 +80,7 @@ class ConsistencySuite(Suite):
         try:
             return platform.start(work, i, **kwargs)
         except StartFailed as exc:
-            session.log.add(metric="fingerprint", unit="bytes", value=None, error=str(exc), instance=i,
+            session.log.add(metric="fingerprint", value=None, error=str(exc), instance=i,
                             **common)
             return None
 
@@ -87,7 +88,7 @@ class ConsistencySuite(Suite):
     def _distinct(session: Session, hashes: list[str], n: int, common: dict[str, Any], **detail: Any) -> None:
         failed = n - len(hashes)
         error = f"{failed} of {n} instances failed" if failed else None
-        session.log.add(metric="distinct_fingerprints", unit="count", value=len(set(hashes)) if hashes else None,
+        session.log.add(metric="distinct_fingerprints", value=len(set(hashes)) if hashes else None,
                         error=error if not hashes else None,
                         detail={"n": n, "measured": len(hashes), **detail}, **common)
 
@@ -106,7 +107,7 @@ class ConsistencySuite(Suite):
         post, size = tree_fingerprint(root)
         subject = {"subject": "host folder shared by all instances", "pre_sha256": pre}
         for i in range(ran):
-            session.log.add(metric="fingerprint", unit="bytes", value=size, instance=i,
+            session.log.add(metric="fingerprint", value=size, instance=i,
                             detail={**subject, "sha256": post}, **common)
         self._distinct(session, [post] * ran, n, common, **subject, post_sha256=post, mutated=pre != post,
                        shared_by=ran)
@@ -132,10 +133,10 @@ class ConsistencySuite(Suite):
                 platform.stop(inst)
             digest = layers_fingerprint(layers)
             hashes.append(digest)
-            session.log.add(metric="fingerprint", unit="bytes", value=int(image.attrs.get("Size") or 0), instance=i,
+            session.log.add(metric="fingerprint", value=int(image.attrs.get("Size") or 0), instance=i,
                             detail={"subject": "image layers after the work", "sha256": digest, "layers": layers,
                                     "image_id": image.id, "layers_unchanged": layers == before}, **common)
-            session.log.add(metric="upper_layer_bytes", unit="bytes", value=size_rw, instance=i,
+            session.log.add(metric="upper_layer_bytes", value=size_rw, instance=i,
                             detail={"changes": changes, "measured_by": "SizeRw of GET /containers/json?size=1"},
                             **common)
         self._distinct(session, hashes, n, common, subject="image layers", layers_before=before)
@@ -157,9 +158,9 @@ class ConsistencySuite(Suite):
             finally:
                 disk.unlink(missing_ok=True)
             hashes.append(digest)
-            session.log.add(metric="fingerprint", unit="bytes", value=size, instance=i,
+            session.log.add(metric="fingerprint", value=size, instance=i,
                             detail={"subject": "the VM's own copy of the base disk, after the work", "sha256": digest,
                                     "base_sha256": base_sha, "changed": digest != base_sha}, **common)
         self._distinct(session, hashes, n, common, subject="VM disk images", base_sha256=base_sha)
-        session.log.add(metric="disk_changed", unit="count", value=sum(h != base_sha for h in hashes),
+        session.log.add(metric="disk_changed", value=sum(h != base_sha for h in hashes),
                         detail={"n": n, "measured": len(hashes), "base_sha256": base_sha}, **common)

@@ -8,7 +8,7 @@ exceed --memory-budget, or at --max-instances, or when a start fails. Then
 all are measured once more together ("peak") and stopped. The count is also
 extrapolated to the host's whole memory, and labelled so.
 
-Footprints (see collector/footprint.py):
+Footprints (the accounting is collector/probes/memory.py):
 - process: PSS of the process tree;
 - container: the container's cgroup memory (usage less inactive page cache,
   as `docker stats`), with the containerd shim's PSS recorded beside it;
@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psutil
 
-from collector.probes import footprint
+from collector.probes import memory
 from collector.context import LABEL_RUN
 from collector.platforms import Instance, Platform, StartFailed
 from collector.platforms.vm import VmPlatform
 from collector.suites.records import utc_now
+from collector.dataset import charts_of
 from collector.suites.base import Session, Suite
 
 MIB = 1 << 20
@@ -66,40 +66,22 @@ def measure(platform: Platform, inst: Instance, detailed: bool = False) -> Footp
     """The instance's memory footprint now, by the platform's own accounting (`detailed`: also QEMU's breakdown)."""
     if platform.name == "container":
         container = inst.handle["container"]
-        cgroup = footprint.container_memory(container)
-        pid = footprint.container_pid(container)
-        shim = _shim_pss(pid, container.id)
-        pss = footprint.pss_tree(pid) if pid else 0
+        cgroup = memory.container_memory(container)
+        pid = memory.container_pid(container)
+        shim = memory.pss(memory.find_shim(container.id, pid))
+        pss = memory.pss_tree(pid) if pid else 0
         return Footprint(cgroup, cgroup + shim, {"shim_pss_bytes": shim, "pss_bytes": pss, "source": "cgroup memory"})
     proc = inst.handle["proc"]
-    pss = footprint.pss_tree(proc.pid)
-    try:
-        rss = psutil.Process(proc.pid).memory_info().rss
-    except psutil.Error:
-        rss = 0
+    pss = memory.pss_tree(proc.pid)
+    rss = memory.rss(proc.pid)
     if platform.name != "vm":
         return Footprint(pss, pss, {"rss_bytes": rss, "source": "PSS of the process tree"})
     detail: dict[str, Any] = {"rss_bytes": rss, "source": "QEMU PSS (guest RAM touched so far)"}
     if detailed and isinstance(platform, VmPlatform):
-        detail.update(qemu_breakdown(proc.pid, platform.memory_mib * MIB))
+        split = memory.qemu_breakdown(proc.pid, platform.memory_mib * MIB)
+        detail.update({"guest_ram_pss_bytes": split.get("guest_ram", 0),
+                       "tcg_code_buffer_pss_bytes": split.get("tcg_code_buffer", 0)})
     return Footprint(pss, pss, detail)
-
-
-def qemu_breakdown(pid: int, guest_bytes: int) -> dict[str, int]:
-    """Where QEMU's PSS sits: the guest RAM mapping (its exact size is -m) and TCG's code buffer (rwx)."""
-    out = {"guest_ram_pss_bytes": 0, "tcg_code_buffer_pss_bytes": 0}
-    try:
-        maps = psutil.Process(pid).memory_maps(grouped=False)
-    except psutil.Error:
-        return out
-    for m in maps:
-        start, _, end = m.addr.partition("-")
-        size = int(end, 16) - int(start, 16)
-        if m.path in ("", "[anon]") and size == guest_bytes:
-            out["guest_ram_pss_bytes"] += m.pss
-        elif m.path in ("", "[anon]") and "x" in m.perms and "w" in m.perms:
-            out["tcg_code_buffer_pss_bytes"] += m.pss
-    return out
 
 
 def measure_all(platform: Platform, instances: list[Instance], detailed: bool = False) -> list[Footprint]:
@@ -109,17 +91,6 @@ def measure_all(platform: Platform, instances: list[Instance], detailed: bool = 
         return [measure(platform, inst, detailed) for inst in instances]
     with ThreadPoolExecutor(max_workers=min(16, len(instances))) as pool:
         return list(pool.map(lambda inst: measure(platform, inst, detailed), instances))
-
-
-def _shim_pss(pid: int, container_id: str) -> int:
-    """PSS of the containerd shim holding this container: its init's parent, else a search by id."""
-    try:
-        parent = psutil.Process(pid).parent() if pid else None
-        if parent is not None and "shim" in parent.name():
-            return parent.memory_full_info().pss
-    except psutil.Error:
-        pass
-    return footprint.shim_pss(container_id)
 
 
 def alive(platform: Platform, instances: list[Instance], run_id: str) -> int:
@@ -142,7 +113,7 @@ def host_fit(per_instance: list[int], reserve: int, host_memory: int) -> int:
 
 class DensitySuite(Suite):
     name = "density"
-    charts = ("C9",)
+    charts = charts_of("density")
 
     def _cap(self, session: Session) -> int:
         return int(session.options.max_instances) if session.options else 40
@@ -179,7 +150,7 @@ class DensitySuite(Suite):
                     self._fill(session, name, rep, meta)
 
     def _common(self, session: Session, name: str, rep: int, warm: bool) -> dict[str, Any]:
-        return dict(suite=self.name, chart_id="C9", platform=name, workload=session.workload.name, repetition=rep,
+        return dict(suite=self.name, platform=name, workload=session.workload.name, repetition=rep,
                     warmup=warm, accelerator=session.platforms[name].accelerator)
 
     def _warmup(self, session: Session, name: str, rep: int, meta: dict[str, Any]) -> None:
@@ -191,12 +162,12 @@ class DensitySuite(Suite):
             try:
                 inst = platform.start(session.workload, 0, **disks.kwargs(0))
             except StartFailed as exc:
-                session.log.add(metric="start_time", unit="s", value=None, error=str(exc), started_at=started,
+                session.log.add(metric="start_time", value=None, error=str(exc), started_at=started,
                                 detail={**meta, "phases_reached": exc.phases}, **common)
                 return
             session.live.append(inst)
             try:
-                session.log.add(metric="start_time", unit="s", value=inst.start_time, started_at=started,
+                session.log.add(metric="start_time", value=inst.start_time, started_at=started,
                                 detail={**meta, "phases": inst.phases}, **common)
             finally:
                 platform.stop(inst)
@@ -225,7 +196,7 @@ class DensitySuite(Suite):
                     try:
                         inst = platform.start(session.workload, index, **disks.kwargs(index))
                     except StartFailed as exc:
-                        session.log.add(metric="start_time", unit="s", value=None, error=str(exc), instance=index,
+                        session.log.add(metric="start_time", value=None, error=str(exc), instance=index,
                                         started_at=started, detail={**meta, "phases_reached": exc.phases,
                                                                     "running_before": len(instances)}, **common)
                         stop_reason = "start_failed"
@@ -233,14 +204,14 @@ class DensitySuite(Suite):
                         break
                     instances.append(inst)
                     session.live.append(inst)
-                    session.log.add(metric="start_time", unit="s", value=inst.start_time, instance=index,
+                    session.log.add(metric="start_time", value=inst.start_time, instance=index,
                                     started_at=started, detail={**meta, "phases": inst.phases,
                                                                 "running_before": len(instances) - 1,
                                                                 **disks.facts(index)}, **common)
                     time.sleep(settle)
                     fp = measure(platform, inst, detailed=True)
                     costs.append(fp.host_cost)
-                    session.log.add(metric="instance_memory", unit="bytes", value=fp.value, instance=index,
+                    session.log.add(metric="instance_memory", value=fp.value, instance=index,
                                     phase="ready", started_at=started,
                                     detail={**fp.detail, "host_cost_bytes": fp.host_cost,
                                             "running": len(instances), "settle_s": settle}, **common)
@@ -249,7 +220,7 @@ class DensitySuite(Suite):
                 alive_at_peak = alive(platform, instances, session.ctx.run_id)
                 peak = measure_all(platform, instances, detailed=True)
                 for inst, fp in zip(instances, peak):
-                    session.log.add(metric="instance_memory", unit="bytes", value=fp.value, instance=inst.index,
+                    session.log.add(metric="instance_memory", value=fp.value, instance=inst.index,
                                     phase="peak", started_at=peak_started,
                                     detail={**fp.detail, "host_cost_bytes": fp.host_cost, "running": len(instances)},
                                     **common)
@@ -265,20 +236,20 @@ class DensitySuite(Suite):
     def _summary(self, session: Session, name: str, common: dict[str, Any], started: Any, instances: list[Instance],
                  peak: list[Footprint], alive_at_peak: int, stop_reason: str, meta: dict[str, Any]) -> None:
         budget, cap = self._budget(session), self._cap(session)
-        host_memory = psutil.virtual_memory().total
+        host_memory = memory.host_memory()[0]
         reserve = int(session.param("reserve_mib", str(DEFAULT_RESERVE_MIB))) * MIB
-        engines = footprint.engine_pss() if name == "container" else {}
+        engines = memory.engine_pss() if name == "container" else {}
         peak_sum = sum(fp.host_cost for fp in peak)
         facts = {**meta, "stop_reason": stop_reason, "budget_bytes": budget, "max_instances": cap,
                  "alive_at_peak": alive_at_peak, "host_cost_sum_at_peak_bytes": peak_sum}
         if engines:
             facts["engine_pss_bytes"] = engines
-        session.log.add(metric="instances_ready", unit="count", value=len(instances), started_at=started,
+        session.log.add(metric="instances_ready", value=len(instances), started_at=started,
                         detail=facts, **common)
-        session.log.add(metric="budget_bytes", unit="bytes", value=budget, started_at=started,
+        session.log.add(metric="budget_bytes", value=budget, started_at=started,
                         detail={"max_instances": cap}, **common)
         if not peak:
-            session.log.add(metric="host_fit_extrapolated", unit="count", value=None, started_at=started,
+            session.log.add(metric="host_fit_extrapolated", value=None, started_at=started,
                             error="no instance became ready; nothing to extrapolate from",
                             detail={"extrapolated": True}, **common)
             return
@@ -296,8 +267,7 @@ class DensitySuite(Suite):
                 extra["tcg_code_buffer_mean_bytes"] = round(sum(tcg) / len(tcg))
                 extra["host_fit_without_tcg_code_buffer"] = host_fit([c - b for c, b in zip(costs, tcg)],
                                                                      reserve, host_memory)
-        session.log.add(metric="host_fit_extrapolated", unit="count",
-                        value=host_fit(costs, reserve + engine_total, host_memory), started_at=started,
+        session.log.add(metric="host_fit_extrapolated", value=host_fit(costs, reserve + engine_total, host_memory), started_at=started,
                         detail={"extrapolated": True, "host_memory_bytes": host_memory, "reserve_bytes": reserve,
                                 "engine_bytes": engine_total, "per_instance_mean_bytes": round(sum(costs) / len(costs)),
                                 "basis": "mean host cost per instance at the peak", "instances_measured": len(costs),

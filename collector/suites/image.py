@@ -15,6 +15,7 @@ from collector.artifacts import layer_reuse
 from collector.probes.disk_usage import Usage, usage
 from collector.probes.layers import image_layers, overlay_folders
 from collector.suites.records import utc_now
+from collector.dataset import charts_of
 from collector.suites.base import Session, Suite
 
 DEFAULT_K = 4
@@ -54,7 +55,7 @@ def process_files(argv: list[str], facts: dict[str, Any]) -> list[Path]:
 
 class ImageSuite(Suite):
     name = "image"
-    charts = ("C4", "C7")
+    charts = charts_of("image")
 
     def steps(self, session: Session) -> int:
         return len(session.platforms) + (1 if "container" in session.platforms else 0)
@@ -77,15 +78,15 @@ class ImageSuite(Suite):
             try:
                 measure(session)
             except Exception as exc:  # a failed measurement is a row, not a lost run
-                self._row(session, name, "C4", "image_apparent_bytes", None, error=f"{type(exc).__name__}: {exc}"[:300])
+                self._row(session, name, "image_apparent_bytes", None, error=f"{type(exc).__name__}: {exc}"[:300])
             session.advance(f"image: {name} sizes")
         if "container" in session.platforms:
             self._reuse(session)
             session.advance("image: layer reuse")
 
-    def _row(self, session: Session, platform: str, chart: str, metric: str, value: float | None, **kw: Any) -> None:
-        session.log.add(suite=self.name, chart_id=chart, platform=platform, workload=session.workload.name,
-                        metric=metric, unit="bytes", value=value, accelerator=session.platforms[platform].accelerator,
+    def _row(self, session: Session, platform: str, metric: str, value: float | None, **kw: Any) -> None:
+        session.log.add(suite=self.name, platform=platform, workload=session.workload.name,
+                        metric=metric, value=value, accelerator=session.platforms[platform].accelerator,
                         started_at=kw.pop("started_at", utc_now()), **kw)
 
     def _files(self, session: Session, platform: str, parts: list[tuple[str, Path, dict[str, Any]]]) -> None:
@@ -95,7 +96,7 @@ class ImageSuite(Suite):
             u = usage([path])
             detail = {"role": role, "file": path.name, "path": str(path), **extra}
             for metric, value in (("image_apparent_bytes", u.apparent), ("image_allocated_bytes", u.allocated)):
-                self._row(session, platform, "C4", metric, value, phase=role, instance=i, detail=detail, started_at=started)
+                self._row(session, platform, metric, value, phase=role, instance=i, detail=detail, started_at=started)
 
     def _process(self, session: Session) -> None:
         plat = session.platforms["process"]
@@ -124,15 +125,15 @@ class ImageSuite(Suite):
             started = utc_now()
             detail = {**layer.detail(), "image": spec.image, "image_id": image_id, "image_bytes_total": total}
             common = dict(phase=layer.role, instance=layer.index, started_at=started)
-            self._row(session, "container", "C4", "image_bytes", layer.size, detail=detail, **common)
+            self._row(session, "container", "image_bytes", layer.size, detail=detail, **common)
             if layer.folder is None:
                 err = "layer folder unknown (storage driver is not overlay2, or history and layers do not pair)"
-                self._row(session, "container", "C4", "image_allocated_bytes", None, error=err, detail=detail, **common)
+                self._row(session, "container", "image_allocated_bytes", None, error=err, detail=detail, **common)
                 continue
             diff, whole = usage([layer.folder / "diff"]), usage([layer.folder])
             detail = {**detail, "folder": str(layer.folder)}
-            self._row(session, "container", "C4", "image_apparent_bytes", diff.apparent, detail=detail, **common)
-            self._row(session, "container", "C4", "image_allocated_bytes", whole.allocated, detail=detail, **common)
+            self._row(session, "container", "image_apparent_bytes", diff.apparent, detail=detail, **common)
+            self._row(session, "container", "image_allocated_bytes", whole.allocated, detail=detail, **common)
 
     def _reuse(self, session: Session) -> None:
         """C7: build K shared + K standalone images, read the engine's accounting, remove them."""
@@ -157,7 +158,7 @@ class ImageSuite(Suite):
             self._account(session, client, base, built, k_max, app_size, started)
         except Exception as exc:
             for kind in ("shared", "standalone"):
-                self._row(session, "container", "C7", "disk_used_bytes", None, error=f"{type(exc).__name__}: {exc}"[:300],
+                self._row(session, "container", "disk_used_bytes", None, error=f"{type(exc).__name__}: {exc}"[:300],
                           detail={"set": kind, "k": k_max}, started_at=started)
         finally:
             failures = layer_reuse.remove(client, built)
@@ -200,11 +201,11 @@ class ImageSuite(Suite):
                 if kind == "standalone" and any(shared):
                     detail["unexpected_sharing"] = True
                 common = dict(instance=k - 1, started_at=started)
-                self._row(session, "container", "C7", "disk_used_bytes", used,
+                self._row(session, "container", "disk_used_bytes", used,
                           detail={**detail, "method": "engine_df"}, **common)
-                self._row(session, "container", "C7", "image_size_sum_bytes", sum(sizes),
+                self._row(session, "container", "image_size_sum_bytes", sum(sizes),
                           detail={**detail, "method": "sum_of_image_sizes"}, **common)
                 on_disk = allocated(first)
                 if on_disk is not None:
-                    self._row(session, "container", "C7", "disk_allocated_bytes", on_disk,
+                    self._row(session, "container", "disk_allocated_bytes", on_disk,
                               detail={**detail, "method": "du_overlay2"}, **common)

@@ -13,12 +13,13 @@ import os
 import time
 from typing import Any
 
-from collector.probes import footprint
+from collector.probes import memory
 from collector.suites.measurement_errors import MEASUREMENT_ERRORS, one_line
 from collector.platforms import Instance, Platform, PlatformUnavailable
 from collector.suites.records import utc_now
 from collector.suites.roles import open_role
 from collector.workloads.victim import DONE, hog_workload, parse_victim, victim_workload
+from collector.dataset import charts_of
 from collector.suites.base import Session, Suite
 
 PHASES = ("alone", "beside_hog")
@@ -41,12 +42,12 @@ def _hog_memory(instance: Instance) -> tuple[int, dict[str, Any]]:
     if instance.platform == "container":
         container = instance.handle["container"]
         mem = container.stats(stream=False, one_shot=True).get("memory_stats", {})
-        return footprint.container_memory(container), {
+        return memory.container_memory(container), {
             "measured_by": "cgroup memory usage without inactive file cache",
             "cgroup_peak_bytes": int(mem.get("max_usage", 0)), "cgroup_limit_bytes": int(mem.get("limit", 0)),
         }
     what = "PSS of the QEMU process" if instance.platform == "vm" else "PSS of the hog's process tree"
-    return footprint.pss_tree(instance.handle["proc"].pid), {"measured_by": what}
+    return memory.pss_tree(instance.handle["proc"].pid), {"measured_by": what}
 
 
 def _wait_hog_settled(hog: Instance, least_s: float, most_s: float) -> tuple[int, float]:
@@ -68,7 +69,7 @@ def _wait_hog_settled(hog: Instance, least_s: float, most_s: float) -> tuple[int
 
 class IsolationSuite(Suite):
     name = "isolation"
-    charts = ("C10",)
+    charts = charts_of("isolation")
 
     def steps(self, session: Session) -> int:
         return (session.warmup + session.repeat) * len(session.platforms) * len(PHASES)
@@ -160,7 +161,7 @@ class IsolationSuite(Suite):
                     platform.close()
 
     def _common(self, session: Session, name: str, rep: int, warm: bool, phase: str) -> dict[str, Any]:
-        return dict(suite=self.name, chart_id="C10", platform=name, workload="busybox-victim", repetition=rep,
+        return dict(suite=self.name, platform=name, workload="busybox-victim", repetition=rep,
                     warmup=warm, phase=phase, accelerator=session.platforms[name].accelerator, started_at=utc_now())
 
     def _detail(self, s: dict[str, Any], roles: dict[str, Any] | None, phase: str) -> dict[str, Any]:
@@ -174,7 +175,7 @@ class IsolationSuite(Suite):
 
     def _failed(self, session: Session, name: str, rep: int, warm: bool, phase: str, error: str, s: dict[str, Any],
                 roles: dict[str, Any] | None = None) -> None:
-        session.log.add(metric="victim_latency", unit="s", value=None, error=error,
+        session.log.add(metric="victim_latency", value=None, error=error,
                         detail=self._detail(s, roles, phase), **self._common(session, name, rep, warm, phase))
 
     def _pair(self, session: Session, name: str, roles: dict[str, Any], rep: int, warm: bool, phase: str,
@@ -200,7 +201,7 @@ class IsolationSuite(Suite):
             timings = parse_victim([line for _, line in watch.lines()])
             if hog is not None:
                 held, how = _hog_memory(hog)
-                session.log.add(metric="hog_memory_bytes", unit="bytes", value=held,
+                session.log.add(metric="hog_memory_bytes", value=held,
                                 detail={**detail, **how, "requested_bytes": s["hog_memory_mib"] << 20},
                                 **{**common, "workload": "busybox-hog"})
         except MEASUREMENT_ERRORS as exc:  # a failed measurement is a row, not a lost run
@@ -211,7 +212,7 @@ class IsolationSuite(Suite):
                 if inst is not None:
                     plat.stop(inst)
         for k, duration in enumerate(timings.durations):
-            session.log.add(metric="victim_latency", unit="s", value=duration, detail={**detail, "iteration": k}, **common)
+            session.log.add(metric="victim_latency", value=duration, detail={**detail, "iteration": k}, **common)
         if not finished or len(timings.durations) < s["iterations"]:
             why = "did not finish" if not finished else "printed too few iterations"
             self._failed(session, name, rep, warm, phase,

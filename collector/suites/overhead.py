@@ -4,7 +4,7 @@ Per platform, ONE instance of the workload is started, left to settle, then
 read every `overhead_interval_s` for `overhead_samples` ticks; every tick is
 kept as rows (repetition = tick index). --repeat and --warmup are not used:
 the settle time plays the warm-up's part. Which processes count as app,
-platform and engine is decided in collector/resource_split.py.
+platform and engine is decided in collector/probes/resource_split.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ import psutil
 from collector.probes import guest_probe
 from collector.platforms import StartFailed
 from collector.suites.records import utc_now
-from collector.probes.resource_split import Parts, Reading, host_memory
+from collector.probes.memory import host_memory
+from collector.probes.resource_split import Parts, Reading
+from collector.dataset import charts_of
 from collector.suites.base import Session, Suite
 
 ORDER = ("process", "container", "vm")
@@ -26,7 +28,7 @@ ORDER = ("process", "container", "vm")
 
 class OverheadSuite(Suite):
     name = "overhead"
-    charts = ("C1",)
+    charts = charts_of("overhead")
 
     def _settings(self, session: Session) -> tuple[float, int, float, bool]:
         return (float(session.param("overhead_settle_s", "2")), max(1, int(session.param("overhead_samples", "5"))),
@@ -48,9 +50,9 @@ class OverheadSuite(Suite):
                 stand_in = sorted(apps)[len(apps) // 2]
             session.advance(f"overhead: {name}")
 
-    def _add(self, session: Session, name: str, metric: str, unit: str, value: float | None, tick: int, **kw: Any) -> None:
-        session.log.add(suite=self.name, chart_id="C1", platform=name, workload=session.workload.name, metric=metric,
-                        unit=unit, value=value, repetition=tick, accelerator=session.platforms[name].accelerator,
+    def _add(self, session: Session, name: str, metric: str, value: float | None, tick: int, **kw: Any) -> None:
+        session.log.add(suite=self.name, platform=name, workload=session.workload.name, metric=metric,
+                        value=value, repetition=tick, accelerator=session.platforms[name].accelerator,
                         started_at=kw.pop("started_at", utc_now()), **kw)
 
     def _platform(self, session: Session, name: str, stand_in: int | None) -> list[int]:
@@ -66,7 +68,7 @@ class OverheadSuite(Suite):
             else:
                 inst = plat.start(session.workload, 0)
         except StartFailed as exc:
-            self._add(session, name, "memory_bytes", "bytes", None, 0, phase="app", error=str(exc), started_at=started)
+            self._add(session, name, "memory_bytes", None, 0, phase="app", error=str(exc), started_at=started)
             return []
         session.live.append(inst)
         apps: list[int] = []
@@ -105,16 +107,16 @@ class OverheadSuite(Suite):
         for part in parts:
             detail = {**now.detail.get(part, {}), **(boot_facts if name == "vm" else {})}
             if part == "app" and no_guest and stand_in is None:
-                self._add(session, name, "memory_bytes", "bytes", None, tick, phase="app", detail=detail, **common,
+                self._add(session, name, "memory_bytes", None, tick, phase="app", detail=detail, **common,
                           error="no guest report and no bare-process figure to stand in for the app")
                 continue
-            self._add(session, name, "memory_bytes", "bytes", now.memory[part], tick, phase=part, detail=detail, **common)
+            self._add(session, name, "memory_bytes", now.memory[part], tick, phase=part, detail=detail, **common)
         used = sum(now.memory[p] for p in parts)
-        self._add(session, name, "memory_bytes", "bytes", max(0, total - used), tick, phase="spare", **common,
+        self._add(session, name, "memory_bytes", max(0, total - used), tick, phase="spare", **common,
                   detail={"host_total_bytes": total, "host_available_bytes": available,
                           "definition": "host MemTotal minus app, platform and engine"})
         for phase, value in (("total", total), ("available", available)):
-            self._add(session, name, "host_memory_bytes", "bytes", value, tick, phase=phase, **common)
+            self._add(session, name, "host_memory_bytes", value, tick, phase=phase, **common)
         capacity = cores * window
         spent = 0.0
         for part in parts:
@@ -124,7 +126,7 @@ class OverheadSuite(Suite):
             detail = {"host_cores": cores, "fraction": round(value / capacity, 6)}
             if raw < 0:
                 detail["raw_delta_s"] = raw
-            self._add(session, name, "cpu_seconds", "s", value, tick, phase=part, detail=detail, **common)
-        self._add(session, name, "cpu_seconds", "s", max(0.0, capacity - spent), tick, phase="spare", **common,
+            self._add(session, name, "cpu_seconds", value, tick, phase=part, detail=detail, **common)
+        self._add(session, name, "cpu_seconds", max(0.0, capacity - spent), tick, phase="spare", **common,
                   detail={"host_cores": cores, "definition": "host cores × window minus app, platform and engine"})
-        self._add(session, name, "window_s", "s", window, tick, detail={"host_cores": cores}, **common)
+        self._add(session, name, "window_s", window, tick, detail={"host_cores": cores}, **common)

@@ -1,4 +1,9 @@
-"""Accumulates raw samples as rows of the dataset schema, in measurement order."""
+"""Accumulates raw samples as rows of the dataset schema, in measurement order.
+
+A row is named by its suite and metric; its chart id and unit come from the
+metric catalogue (collector/dataset/metrics.py), so a suite cannot emit a
+metric the catalogue, the docs and reportgen do not know.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from collector.dataset import SAMPLE_SCHEMA
+from collector.dataset import SAMPLE_SCHEMA, metric as catalogued
 
 
 def utc_now() -> dt.datetime:
@@ -28,11 +33,9 @@ class SampleLog:
         self,
         *,
         suite: str,
-        chart_id: str,
         platform: str,
         workload: str,
         metric: str,
-        unit: str,
         value: float | None,
         started_at: dt.datetime,
         repetition: int = 0,
@@ -43,17 +46,23 @@ class SampleLog:
         error: str | None = None,
         detail: dict[str, Any] | None = None,
     ) -> None:
-        """Record one sample; passing `error` marks it failed (its value may be None)."""
+        """Record one sample; passing `error` marks it failed (its value may be None).
+
+        ValueError if the catalogue has no such metric, or if a phased metric comes without a phase.
+        """
+        entry = catalogued(suite, metric)
+        if entry.phased and phase is None:
+            raise ValueError(f"metric {metric!r} of suite {suite!r} needs a phase")
         self.rows.append(
             {
                 "sample_id": len(self.rows),
                 "run_id": self.run_id,
                 "suite": suite,
-                "chart_id": chart_id,
+                "chart_id": entry.chart_id,
                 "platform": platform,
                 "workload": workload,
                 "metric": metric,
-                "unit": unit,
+                "unit": entry.unit,
                 "value": None if value is None else float(value),
                 "repetition": repetition,
                 "warmup": warmup,

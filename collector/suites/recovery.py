@@ -21,6 +21,7 @@ from collector.suites.measurement_errors import MEASUREMENT_ERRORS, one_line
 from collector.platforms import Instance, Platform, PlatformUnavailable, StartFailed
 from collector.suites.records import utc_now
 from collector.suites.roles import open_role
+from collector.dataset import charts_of
 from collector.suites.base import TYPICAL_START_S, Session, Suite
 
 
@@ -49,7 +50,7 @@ def engine_ready_after(container: Any, marker: str, since_wall: float, deadline:
 
 class RecoverySuite(Suite):
     name = "recovery"
-    charts = ("C11",)
+    charts = charts_of("recovery")
 
     def steps(self, session: Session) -> int:
         return (session.warmup + session.repeat) * len(session.platforms) * 2
@@ -81,11 +82,11 @@ class RecoverySuite(Suite):
             for rep in range(session.warmup + session.repeat):
                 warm = rep < session.warmup
                 for name in session.order(rep):
-                    common = dict(suite=self.name, chart_id="C11", platform=name, workload=session.workload.name,
+                    common = dict(suite=self.name, platform=name, workload=session.workload.name,
                                   repetition=rep, warmup=warm, accelerator=session.platforms[name].accelerator)
                     if name in problems:
                         for metric in ("scale_out_s", "recover_s"):
-                            session.log.add(metric=metric, unit="s", value=None, error=problems[name],
+                            session.log.add(metric=metric, value=None, error=problems[name],
                                             started_at=utc_now(), **common)
                             session.advance(f"recovery: {name} #{rep + 1}")
                         continue
@@ -128,10 +129,10 @@ class RecoverySuite(Suite):
             for inst in live:
                 platform.stop(inst)
         if errors:
-            session.log.add(metric="scale_out_s", unit="s", value=None, error=f"{len(errors)} start(s) failed: {errors[0]}",
+            session.log.add(metric="scale_out_s", value=None, error=f"{len(errors)} start(s) failed: {errors[0]}",
                             detail=detail, started_at=started, **common)
         else:
-            session.log.add(metric="scale_out_s", unit="s", value=max(detail["ready_s"]), detail=detail,
+            session.log.add(metric="scale_out_s", value=max(detail["ready_s"]), detail=detail,
                             started_at=started, **common)
 
     def _recover(self, session: Session, platform: Platform, common: dict[str, Any], policy: str) -> None:
@@ -161,7 +162,7 @@ class RecoverySuite(Suite):
         finally:
             if inst is not None:
                 platform.stop(inst)
-        session.log.add(metric="recover_s", unit="s", value=value, error=error, detail=detail, started_at=started, **common)
+        session.log.add(metric="recover_s", value=value, error=error, detail=detail, started_at=started, **common)
 
     @staticmethod
     def _engine_recovers(session: Session, inst: Instance, detail: dict[str, Any]) -> tuple[float | None, str | None]:

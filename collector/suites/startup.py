@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collector.platforms import StartFailed
 from collector.suites.records import utc_now
+from collector.dataset import charts_of
 from collector.suites.base import Session, Suite
 
 
 class StartupSuite(Suite):
     name = "startup"
-    charts = ("C3", "C5")
+    charts = charts_of("startup")
 
     def steps(self, session: Session) -> int:
         return (session.warmup + session.repeat) * len(session.platforms)
@@ -24,20 +25,19 @@ class StartupSuite(Suite):
     def _once(self, session: Session, name: str, rep: int, warm: bool) -> None:
         platform = session.platforms[name]
         common = dict(
-            suite=self.name, platform=name, workload=session.workload.name, unit="s",
-            repetition=rep, warmup=warm, accelerator=platform.accelerator, started_at=utc_now(),
+            suite=self.name, platform=name, workload=session.workload.name, repetition=rep, warmup=warm, accelerator=platform.accelerator, started_at=utc_now(),
         )
         try:
             inst = platform.start(session.workload, 0)
         except StartFailed as exc:
-            session.log.add(chart_id="C3", metric="start_time", value=None, error=str(exc),
+            session.log.add(metric="start_time", value=None, error=str(exc),
                             detail={"phases_reached": exc.phases} if exc.phases else None, **common)
             return
         session.live.append(inst)
         try:
-            session.log.add(chart_id="C3", metric="start_time", value=inst.start_time, **common)
+            session.log.add(metric="start_time", value=inst.start_time, **common)
             for phase, end in inst.phases.items():
-                session.log.add(chart_id="C5", metric="phase_end", value=end, phase=phase, **common)
+                session.log.add(metric="phase_end", value=end, phase=phase, **common)
         finally:
             platform.stop(inst)
             session.live.remove(inst)

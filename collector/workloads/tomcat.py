@@ -1,6 +1,6 @@
 """Tomcat 10 on OpenJDK 17 from Debian's packages: the deck's density example, for real.
 
-One Debian tree (debootstrap, see collector/rootfs.py) is used on every
+One Debian tree (debootstrap, see collector/artifacts/rootfs.py) is used on every
 platform: run as a bare process under `chroot`, imported as a container
 image, and written to an ext4 disk the VM boots into. The same launcher
 (`/vmcbench/start.sh`) starts Tomcat in the foreground on all three, with the

@@ -40,6 +40,7 @@ from reportgen.writers import pdf
 from reportgen.pages import sections
 from reportgen.writers import site as site_pages
 from reportgen.pages import slides as slide_deck
+from reportgen.writers import slides as slide_files
 from reportgen.charts import ChartDef, ChartInput, registered
 from reportgen.pages.comparison import ComparisonData, comparison_data, comparison_section
 from reportgen.charts.base import failure_notes, gap_notes
@@ -121,7 +122,7 @@ def build(options: BuildOptions) -> BuildResult:
         with _timed(result, "assets"):
             copy_assets(options.theme, tmp / "assets")
             if options.slides:
-                slide_deck.copy_vendor(options.theme, tmp / "assets")
+                slide_files.copy_vendor(options.theme, tmp / "assets")
         job = LanguageJob(options, loaded, inputs, compared, tmp)
         if len(options.langs) > 1 and (os.cpu_count() or 1) > 1 and not renderer_started():
             with _timed(result, "languages (one process each)"):
@@ -318,9 +319,9 @@ def write_slides(options: BuildOptions, page: ReportPage, tr: Translator, target
     """The deck in `tr`'s language: built once, written as reveal.js HTML and (with --pdf) as a 16:9 PDF."""
     deck = slide_deck.build_slides(page, tr)
     html = slide_deck.slides_page(page, deck, tr, "html", langs=options.langs, site=options.site)
-    slide_deck.write_html(options.theme, html, target / "slides.html")
+    slide_files.write_html(options.theme, html, target / "slides.html")
     if options.pdf:
-        slide_deck.write_pdf(options.theme, html, target / "slides.pdf", loaded.created)
+        slide_files.write_pdf(options.theme, html, target / "slides.pdf", loaded.created)
 
 
 def copy_assets(theme: Path, target: Path) -> None:

@@ -27,7 +27,8 @@ from report_fixtures import make_startup_dataset  # noqa: E402
 
 from reportgen.commands import build as B  # noqa: E402
 from reportgen.pages import slide_layout  # noqa: E402
-from reportgen.pages import slides
+from reportgen.pages import deck, slides
+from reportgen.writers import slides as slide_files
 from reportgen.cli import app  # noqa: E402
 from reportgen.i18n.catalogs import translator  # noqa: E402
 
@@ -74,12 +75,12 @@ def pages_for(refs: tuple[str, ...], lang: str) -> tuple[slides.SlidesPage, obje
 
 
 def test_deck_follows_the_source_deck_and_maps_every_chart_id() -> None:
-    numbered = [s.deck for s in slides.DECK if s.deck]
+    numbered = [s.deck for s in deck.DECK if s.deck]
     assert numbered == [str(n) for n in range(1, 14)], "source deck slides 1-13, in order"
-    charts = {cid for s in slides.DECK for cid in s.charts}
+    charts = {cid for s in deck.DECK for cid in s.charts}
     assert charts == {"C1", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11"}
-    assert {s.kind for s in slides.DECK} >= {"title", "charts", "matrix", "matrix-column", "methods", "provenance"}
-    by_key = {s.key: s for s in slides.DECK}
+    assert {s.kind for s in deck.DECK} >= {"title", "charts", "matrix", "matrix-column", "methods", "provenance"}
+    by_key = {s.key: s for s in deck.DECK}
     assert by_key["s6"].charts == ("C3",) and by_key["s6"].references, "start time with the deck's minutes/seconds"
     assert by_key["s13"].charts == ("C9",) and by_key["s13"].references, "density with the deck's 16 vs 40"
     assert by_key["s11"].charts == ("C3", "C5") and by_key["s11"].quote == "Container = Process"
@@ -176,13 +177,13 @@ def test_pdf_is_16_9_one_slide_per_page_with_embedded_fonts(site: Path, lang: st
 def test_every_slide_fits_its_page_synthetic_two_hosts(dataset: Path, tmp_path: Path, lang: str) -> None:
     other = make_startup_dataset(tmp_path / "host-b", n=8, seed=5, accelerator="tcg", host_id="synthetic-host-02")
     page, _ = pages_for((str(dataset), str(other)), lang)
-    assert slides.overflows(B.TEMPLATES_DIR, page) == []
+    assert slide_files.overflows(B.TEMPLATES_DIR, page) == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_slide_fits_its_page_golden(lang: str) -> None:
     page, _ = pages_for((GOLDEN,), lang)
-    assert slides.overflows(B.TEMPLATES_DIR, page) == []
+    assert slide_files.overflows(B.TEMPLATES_DIR, page) == []
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -196,7 +197,7 @@ def test_every_slide_fits_with_every_suite_from_two_hosts(tmp_path: Path, lang: 
     second = report_fixtures.as_other_host(first, tmp_path / "lab-b", "synthetic-host-02", "lab-b")
     startup = make_startup_dataset(tmp_path / "startup", n=8)
     page, _ = pages_for((str(first), str(second), str(startup)), lang)
-    assert slides.overflows(B.TEMPLATES_DIR, page) == []
+    assert slide_files.overflows(B.TEMPLATES_DIR, page) == []
     assert sum(1 for s in page.slides if s.figures and any(f.svg for f in s.figures)) >= 10
 
 
@@ -223,7 +224,7 @@ def test_the_overflow_check_catches_text_that_runs_off_a_slide() -> None:
     swollen = tuple(
         dataclasses.replace(s, paragraphs=(flood,), text_size=14.0) if s is methods else s for s in page.slides
     )
-    problems = slides.overflows(B.TEMPLATES_DIR, dataclasses.replace(page, slides=swollen))
+    problems = slide_files.overflows(B.TEMPLATES_DIR, dataclasses.replace(page, slides=swollen))
     assert any(p.startswith("methods") for p in problems), problems
 
 
