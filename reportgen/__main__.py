@@ -2,4 +2,5 @@
 
 from reportgen.cli import app
 
-app(prog_name="reportgen")
+if __name__ == "__main__":  # not when a spawned PDF worker imports this module as __mp_main__
+    app(prog_name="reportgen")

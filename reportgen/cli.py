@@ -87,6 +87,18 @@ def build(
         show_default=False,
     ),
     timings: bool = typer.Option(False, "--timings", help="Print how long each build stage took."),
+    cache: bool = typer.Option(
+        True,
+        "--cache/--no-cache",
+        help=(
+            "Take unchanged outputs from the build cache ($VMCBENCH_CACHE_DIR, else $XDG_CACHE_HOME/vmcbench/build, "
+            "else ~/.cache/vmcbench/build; safe to delete) and store new ones. --no-cache renders everything."
+        ),
+    ),
+    progress: bool = typer.Option(
+        True, "--progress/--no-progress",
+        help="Show progress on stderr for a build over a second: bars on a terminal, one line per stage in a log.",
+    ),
     compare: Optional[str] = typer.Option(
         None,
         "--compare",
@@ -125,9 +137,12 @@ def build(
         site=site,
         site_config=site_config or SITE_DIR / "site.toml",
         compare=compare,
+        cache=cache,
     )
+    from reportgen.commands.progress import Progress, Silent
+
     try:
-        result = run_build(options)
+        result = run_build(options, progress=Progress() if progress else Silent())
     except (DatasetError, SiteConfigError, SiteError) as exc:
         typer.echo(f"reportgen: error: {_one_line(str(exc))}", err=True)
         raise typer.Exit(2) from None
@@ -140,6 +155,8 @@ def build(
     if timings:
         for stage, seconds in result.seconds.items():
             typer.echo(f"{stage:>8}: {seconds:6.2f} s")
+        typer.echo("   cache: " + ("whole build from the cache" if result.cached else
+                                   ", ".join(f"{k} {v}" for k, v in sorted(result.cache.items())) or "off"))
 
 
 @app.command()
