@@ -2,5 +2,5 @@
 
 from reportgen.cli import app
 
-if __name__ == "__main__":  # not when a spawned PDF worker imports this module as __mp_main__
+if __name__ == "__main__":  # not when imported
     app(prog_name="reportgen")

@@ -36,7 +36,7 @@ from markupsafe import Markup
 from reportgen import __version__
 from reportgen.commands import build_cache
 from reportgen.commands.build_cache import Cache
-from reportgen.commands.build_keys import SvgCache, build_key, cached_summaries
+from reportgen.commands.build_keys import SvgCache, build_key, cached_blocks, cached_summaries, dataset_fingerprint
 from reportgen.commands.pdf_jobs import PdfJob, PdfRenderer, lay_out
 from reportgen.commands.progress import Silent
 from reportgen.pages import sections
@@ -149,7 +149,7 @@ def build(options: BuildOptions, progress: Silent | None = None, cache: Cache | 
                 result.cached = True
             else:
                 _clear(tmp)
-                with PdfRenderer(cache, code_key, options.jobs,
+                with PdfRenderer(cache, code_key, options.jobs if options.pdf else 0,
                                  on_done=lambda kind: progress.advance("pdf")) as pdfs:
                     _render(options, loaded, older, config, published, cache, code_key, pdfs, tmp, timed)
                 build_cache.store_tree(cache, key, tmp)
@@ -177,10 +177,11 @@ def _render(options: BuildOptions, loaded: Loaded, older: Loaded | None, config:
     reports: dict[str, ReportPage] = {}
     fonts = options.theme / "fonts"
     svg_cache = SvgCache(cache, code_key, build_cache.tree_digest(fonts))
+    inputs_key = dataset_fingerprint(loaded)
     for lang in options.langs:
         tr = translator(lang)
         with timed("charts"):
-            blocks = chart_blocks(inputs, tr, fonts, svg_cache)
+            blocks = cached_blocks(inputs_key, lang, cache, svg_cache, lambda: chart_blocks(inputs, tr, fonts, svg_cache))
         with timed("pages"):
             page = report_page(loaded, inputs, blocks, tr, options)
             if compared is not None:

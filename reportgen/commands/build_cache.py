@@ -105,8 +105,10 @@ def referenced_files(text: str, base: Path, seen: set[Path] | None = None) -> li
     return sorted(seen)
 
 
-def files_digest(paths: Iterable[Path]) -> str:
-    return digest(*(digest(str(p), p.read_bytes()) for p in paths))
+def files_digest(paths: Iterable[Path], base: Path) -> str:
+    """The files' bytes and paths relative to `base` (a copied theme folder gives the same digest)."""
+    root = base.resolve()
+    return digest(*(digest(p.relative_to(root).as_posix(), p.read_bytes()) for p in paths))
 
 
 class Cache:

@@ -80,3 +80,22 @@ class SvgCache:
         svg = render(spec, chart_id=chart_id, alt_text=alt_text, vega_locale=vega_locale, font_dir=font_dir)
         self.cache.put("svg", key, str(svg).encode("utf-8"))
         return svg
+
+
+def cached_blocks(inputs_key: str, lang: str, cache: Cache, svgs: SvgCache,
+                  make: Callable[[], tuple]) -> tuple:
+    """One language's chart blocks (SVGs, tables, notes), kept under the datasets, catalogs, fonts and code.
+
+    A changed template or stylesheet leaves them as they are: `reportgen serve` shows such a change without
+    drawing a chart. A changed catalog string makes them again (each SVG still found under its spec).
+    """
+    key = digest("blocks", svgs.code_key, svgs.fonts_key, build_cache.catalogs(), inputs_key, lang)
+    data = cache.get("blocks", key)
+    if data is not None:
+        try:
+            return pickle.loads(data)
+        except Exception:  # noqa: BLE001 (a damaged entry is a miss)
+            pass
+    blocks = make()
+    cache.put("blocks", key, pickle.dumps(blocks, protocol=pickle.HIGHEST_PROTOCOL))
+    return blocks
