@@ -122,6 +122,12 @@ class _Workers:
                 proc.wait()
 
 
+def default_workers() -> int:
+    """One worker per core; none (lay out in this process) on a single core."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores if cores > 1 else 0
+
+
 class PdfRenderer:
     """Submit PDF jobs; `wait()` returns the seconds spent per kind. A context manager (closes the pool)."""
 
@@ -152,7 +158,7 @@ class PdfRenderer:
             future: Future[float] = Future()
             future.set_result(lay_out(job))
         else:
-            future = self.pool.submit(lay_out, job)
+            future = self.pool.submit(job)
         future.add_done_callback(lambda _f, kind=job.kind: self.on_done(kind))
         self.pending.append((job, key, future))
 
