@@ -20,7 +20,8 @@ from typing import Any, Sequence
 import numpy as np
 import pyarrow as pa
 
-from collector.dataset import SAMPLE_SCHEMA, write_version
+from collector.dataset import IDENTITY_COLUMNS, SAMPLE_SCHEMA, write_version
+from collector.dataset.families import v1_identity
 
 PHASES: dict[str, tuple[str, ...]] = {
     "process": ("spawned", "ready"),
@@ -186,7 +187,7 @@ def _assemble(
         "started_at": pa.array(started, pa.timestamp("us", tz="UTC")),
         "recorded_at": pa.array(recorded, pa.timestamp("us", tz="UTC")),
     }
-    return pa.table(data, schema=SAMPLE_SCHEMA)
+    return pa.table(_with_identity(data), schema=SAMPLE_SCHEMA)
 
 
 def _manifest(
@@ -319,6 +320,14 @@ def _json(obj: dict[str, Any]) -> str:
     return json.dumps(obj, sort_keys=True, ensure_ascii=False)
 
 
+def _with_identity(data: dict[str, Any]) -> dict[str, Any]:
+    """The schema-v2 identity columns, derived from each row's platform as a migrated v1 dataset has them."""
+    host = {"kernel": "6.1.0-test", "docker_version": "26.1.0", "qemu_version": "7.2.0"}
+    platforms = [str(p) for p in data["platform"].to_pylist()]
+    ids = {p: v1_identity(p, host) for p in set(platforms)}
+    return {**data, **{c: pa.array([ids[p][c] for p in platforms], pa.string()) for c in IDENTITY_COLUMNS}}
+
+
 def _table(rows: list[dict[str, Any]], host_id: str, created_at: str) -> pa.Table:
     n = len(rows)
     t0 = np.datetime64(created_at.replace("Z", ""), "us")
@@ -346,7 +355,7 @@ def _table(rows: list[dict[str, Any]], host_id: str, created_at: str) -> pa.Tabl
         "started_at": pa.array(started, pa.timestamp("us", tz="UTC")),
         "recorded_at": pa.array(started + np.timedelta64(10_000, "us"), pa.timestamp("us", tz="UTC")),
     }
-    return pa.table(data, schema=SAMPLE_SCHEMA)
+    return pa.table(_with_identity(data), schema=SAMPLE_SCHEMA)
 
 
 MIB = 2**20

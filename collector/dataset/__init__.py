@@ -6,10 +6,20 @@ reader shares: the statistics (`statistics`), the metric catalogue
 (`metrics`) and how values are written per language (`units`).
 """
 
+from collector.dataset.families import (
+    DECK_PLATFORMS,
+    FAMILIES,
+    IDENTITY_COLUMNS,
+    VARIANTS,
+    Variant,
+    family_of,
+    variant_rank,
+)
 from collector.dataset.metrics import METRICS, find as find_metric, SUITE_NAMES, Metric, better_of, by_chart, charts_of, metric, metrics_of
 from collector.dataset.schema import (
     COLUMNS,
     MANIFEST_FILE,
+    NOT_APPLICABLE,
     SAMPLE_SCHEMA,
     SAMPLES_FILE,
     SCHEMA_VERSION,
@@ -44,7 +54,8 @@ from collector.dataset.store import (
 from collector.dataset.units import Units, units
 
 __all__ = [
-    "COLUMNS", "DATASETS_ROOT_ENV", "EXACT_UNITS", "MANIFEST_FILE", "METRICS", "SAMPLES_FILE", "SAMPLE_SCHEMA",
+    "DECK_PLATFORMS", "FAMILIES", "IDENTITY_COLUMNS", "VARIANTS", "Variant", "family_of", "variant_rank",
+    "COLUMNS", "DATASETS_ROOT_ENV", "EXACT_UNITS", "MANIFEST_FILE", "METRICS", "NOT_APPLICABLE", "SAMPLES_FILE", "SAMPLE_SCHEMA",
     "SCHEMA_VERSION", "SUITE_NAMES", "Dataset", "DatasetError", "Location", "MedianCI", "Metric", "SchemaTooNew",
     "Units", "better_of", "find_metric", "by_chart", "charts_of", "committed_versions", "exact_groups", "failures", "is_exact",
     "latency_groups", "mann_whitney_p", "median_ci", "median_groups", "metric", "metrics_of", "nearest_rank",

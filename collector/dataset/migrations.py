@@ -11,6 +11,7 @@ from typing import Callable
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from collector.dataset.families import IDENTITY_COLUMNS, v1_identity
 from collector.dataset.schema import SCHEMA_VERSION, DatasetError
 
 Step = Callable[[pa.Table, dict], tuple[pa.Table, dict]]
@@ -41,7 +42,28 @@ def _v0_to_v1(table: pa.Table, manifest: dict) -> tuple[pa.Table, dict]:
     return table, manifest
 
 
-MIGRATIONS: dict[int, Step] = {0: _v0_to_v1}
+def _v1_to_v2(table: pa.Table, manifest: dict) -> tuple[pa.Table, dict]:
+    """Schema 2 says on every row what the platform is: family, engine, runtime, machine and versions.
+
+    A v1 dataset knew only `process`, `container` (Docker + runc) and `vm` (QEMU's default machine),
+    so each row's identity follows from its platform name and the manifest's host record (Docker and
+    QEMU versions, the host kernel); the manifest gains the same per platform under `platforms`.
+    """
+    host = manifest.get("host") if isinstance(manifest.get("host"), dict) else {}
+    names = sorted({str(p) for p in table.column("platform").to_pylist()}) if "platform" in table.column_names else []
+    identities = {name: v1_identity(name, host) for name in names}
+    platform = table.column("platform")
+    for column in IDENTITY_COLUMNS:
+        if column in table.column_names:
+            continue
+        values = pa.array([identities[str(p)][column] for p in platform.to_pylist()], pa.string())
+        table = table.append_column(column, values)
+    platforms = manifest.get("platforms") if isinstance(manifest.get("platforms"), dict) else {}
+    manifest = {**manifest, "schema_version": 2, "platforms": {**identities, **platforms}}
+    return table, manifest
+
+
+MIGRATIONS: dict[int, Step] = {0: _v0_to_v1, 1: _v1_to_v2}
 """Step from schema N to N+1, keyed by N."""
 
 

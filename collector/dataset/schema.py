@@ -13,17 +13,26 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-SCHEMA_VERSION = 1
-"""Current schema version, written to the manifest and to the Parquet metadata."""
+from collector.dataset.families import FAMILIES as FAMILY_NAMES, PLATFORM_NAMES, family_of
+
+SCHEMA_VERSION = 2
+"""Current schema version, written to the manifest and to the Parquet metadata.
+
+v2 added what each platform is (family, engine, runtime, machine and their versions) to every row."""
 
 PARQUET_META_KEY = b"vmcbench.schema_version"
 SAMPLES_FILE = "samples.parquet"
 MANIFEST_FILE = "manifest.json"
 
-PLATFORMS = ("process", "container", "vm")
+PLATFORMS = PLATFORM_NAMES
+FAMILIES = FAMILY_NAMES
 ACCELERATORS = ("none", "kvm", "tcg")
 DURATION_UNITS = ("s",)
 NON_NEGATIVE_UNITS = ("s", "bytes", "count", "MiB")
+
+NOT_APPLICABLE = "not applicable: "
+"""How a failed row's error starts when a suite does not apply to a platform (what follows says why): such a
+row is not a failure of the platform, and readers show the reason instead of a gap or a failure count."""
 
 TS = pa.timestamp("us", tz="UTC")
 
@@ -34,6 +43,12 @@ SAMPLE_SCHEMA = pa.schema(
         pa.field("suite", pa.string(), nullable=False),
         pa.field("chart_id", pa.string(), nullable=False),
         pa.field("platform", pa.string(), nullable=False),
+        pa.field("family", pa.string(), nullable=False),
+        pa.field("engine", pa.string(), nullable=False),
+        pa.field("engine_version", pa.string(), nullable=False),
+        pa.field("runtime", pa.string(), nullable=False),
+        pa.field("runtime_version", pa.string(), nullable=False),
+        pa.field("machine", pa.string(), nullable=False),
         pa.field("workload", pa.string(), nullable=False),
         pa.field("metric", pa.string(), nullable=False),
         pa.field("unit", pa.string(), nullable=False),
@@ -102,6 +117,11 @@ def problems(table: pa.Table) -> list[Problem]:
             found.append(Problem(f"column {column!r} has unknown value(s): {', '.join(sorted(map(str, values)))}"))
 
     bad_values("platform", PLATFORMS)
+    bad_values("family", FAMILIES)
+    pairs = {(p, f) for p, f in zip(table.column("platform").to_pylist(), table.column("family").to_pylist())}
+    wrong = sorted(f"{p}={f}" for p, f in pairs if p in PLATFORMS and f != family_of(p))
+    if wrong:
+        found.append(Problem(f"column 'family' disagrees with the platform: {', '.join(wrong)}"))
     bad_values("accelerator", ACCELERATORS)
 
     ids = table.column("sample_id")

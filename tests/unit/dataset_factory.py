@@ -15,7 +15,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from collector.dataset import SAMPLE_SCHEMA
+from collector.dataset import IDENTITY_COLUMNS, SAMPLE_SCHEMA
+from collector.dataset.families import v1_identity
 
 T0 = datetime(2024, 5, 1, 9, 0, 0, tzinfo=timezone.utc)
 PLATFORM_CYCLE = ("process", "container", "vm")
@@ -54,6 +55,10 @@ def make_samples(n: int, **overrides: Any) -> pa.Table:
         "started_at": [T0 + timedelta(seconds=i) for i in range(n)],
         "recorded_at": [T0 + timedelta(seconds=i, milliseconds=500) for i in range(n)],
     }
+    identity = [v1_identity(p, {"kernel": "6.1.0-test", "docker_version": "26.1.0", "qemu_version": "7.2.0"})
+                for p in platforms]
+    for name in IDENTITY_COLUMNS:
+        columns[name] = [row[name] for row in identity]
     unknown = set(overrides) - set(columns)
     if unknown:
         raise TypeError(f"make_samples: no such column(s): {', '.join(sorted(unknown))}")

@@ -120,7 +120,7 @@ def test_manifest_gets_name_version_parent_count_and_checksums(tmp_path):
     assert manifest["sample_count"] == 9
     assert manifest["files"] == {"samples.parquet": {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}}
     assert manifest["host"]["accelerator"] == "kvm"  # the caller's part is kept as given
-    assert pq.read_schema(version_dir / "samples.parquet").metadata[b"vmcbench.schema_version"] == b"1"
+    assert pq.read_schema(version_dir / "samples.parquet").metadata[b"vmcbench.schema_version"] == str(SCHEMA_VERSION).encode()
     assert sorted(p.name for p in version_dir.iterdir()) == ["manifest.json", "samples.parquet"]  # no temp files
 
 
@@ -340,7 +340,7 @@ def test_future_schema_is_refused_with_a_one_line_message(tmp_path):
     assert isinstance(exc.value, DatasetError)
 
 
-@pytest.mark.parametrize("stamp", [None, b"2", b"one"])
+@pytest.mark.parametrize("stamp", [None, b"1", b"one"])
 def test_parquet_schema_version_must_agree_with_the_manifest(tmp_path, stamp):
     write(tmp_path / "mine")
     table = make_samples(6)
@@ -470,7 +470,7 @@ def test_unknown_dataset_is_a_one_line_error(tmp_path):
 # --- migrations ----------------------------------------------------------------------------------
 
 
-def test_schema_0_is_upgraded_to_1_when_read(tmp_path):
+def test_schema_0_is_upgraded_to_current_when_read(tmp_path):
     n = 6
     v0 = pa.table(
         {
@@ -516,7 +516,7 @@ def test_schema_0_is_upgraded_to_1_when_read(tmp_path):
     assert s.column("accelerator").to_pylist() == ["none", "none", "tcg", "tcg", "tcg", "none"]
     assert s.column("host_id").to_pylist() == ["old-host"] * n
     assert s.column("detail").null_count == n
-    assert ds.manifest["schema_version"] == 1
+    assert ds.manifest["schema_version"] == SCHEMA_VERSION
     assert load_manifest(version_dir)["schema_version"] == 0  # upgraded in memory only
     assert (version_dir / "samples.parquet").read_bytes() == data
 
@@ -550,3 +550,62 @@ def test_median_ci_rank_is_the_tightest_that_still_covers_95_percent(n):
 def test_median_ci_of_nothing_is_an_error():
     with pytest.raises(ValueError):
         median_ci([])
+
+
+# --- schema v1 -> v2: what each platform is ------------------------------------------------------
+
+
+def _v1_table(platforms: list[str]) -> pa.Table:
+    from collector.dataset import IDENTITY_COLUMNS
+
+    return make_samples(len(platforms), platform=platforms).drop_columns(list(IDENTITY_COLUMNS))
+
+
+def test_schema_1_gains_family_engine_runtime_machine_from_the_platform_and_host(tmp_path):
+    from collector.dataset.migrations import upgrade
+
+    v1 = _v1_table(["process", "container", "vm"])
+    manifest = make_manifest()
+    manifest["schema_version"] = 1
+    table, out = upgrade(v1, manifest, 1)
+    rows = table.select(["platform", "family", "engine", "engine_version", "runtime", "runtime_version", "machine"])
+    assert rows.to_pylist() == [
+        {"platform": "process", "family": "physical", "engine": "host", "engine_version": "6.1.0-test",
+         "runtime": "none", "runtime_version": "none", "machine": "none"},
+        {"platform": "container", "family": "container", "engine": "docker", "engine_version": "26.1.0",
+         "runtime": "runc", "runtime_version": "unknown", "machine": "none"},
+        {"platform": "vm", "family": "vm", "engine": "qemu", "engine_version": "7.2.0",
+         "runtime": "none", "runtime_version": "none", "machine": "pc"},
+    ]
+    assert out["schema_version"] == 2
+    assert out["platforms"]["container"]["runtime"] == "runc"
+    assert set(out["platforms"]) == {"process", "container", "vm"}
+    assert "platforms" not in manifest  # the input manifest is not modified
+
+
+def test_a_written_v1_dataset_reads_as_v2_and_validates(tmp_path):
+    version_dir = tmp_path / "old" / "v1"
+    version_dir.mkdir(parents=True)
+    data = parquet_bytes(_v1_table(["process", "container", "vm", "vm"]), b"1")
+    (version_dir / "samples.parquet").write_bytes(data)
+    manifest = make_manifest()
+    manifest.update(schema_version=1, dataset="old", version="v1",
+                    files={"samples.parquet": {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}})
+    save_manifest(version_dir, manifest)
+    ds = read_dataset(tmp_path / "old")
+    assert ds.samples.schema.equals(SAMPLE_SCHEMA)
+    assert ds.samples.column("family").to_pylist() == ["physical", "container", "vm", "vm"]
+    assert ds.manifest["platforms"]["vm"]["machine"] == "pc"
+
+
+def test_a_family_that_contradicts_the_platform_is_refused(tmp_path):
+    with pytest.raises(DatasetError, match="family.*disagrees.*gvisor=vm"):
+        write_version(tmp_path / "x", make_samples(2, platform=["gvisor", "vm"], family=["vm", "vm"]), make_manifest())
+
+
+def test_new_platforms_are_valid_values():
+    from collector.dataset.schema import problems
+
+    table = make_samples(4, platform=["crun", "gvisor", "podman", "microvm"])
+    assert problems(table) == []
+    assert table.column("family").to_pylist() == ["container", "container", "container", "vm"]
