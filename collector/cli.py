@@ -30,6 +30,12 @@ def _csv(value: str, known: dict, what: str, extra: tuple[str, ...] = ()) -> lis
     return list(dict.fromkeys(items))
 
 
+def _platforms(value: str) -> list[str]:
+    """`--platform`: names from the registry, or `all` for every one of them (family order)."""
+    items = _csv(value, PLATFORMS, "platform", extra=("all",))
+    return list(PLATFORMS) if "all" in items else items
+
+
 def _params(items: list[str], option: str = "--param") -> dict[str, str]:
     out = {}
     for item in items:
@@ -54,7 +60,7 @@ def _counts(items: list[str], option: str, minimum: int) -> dict[str, int]:
 @app.command()
 def run(
     suite: Annotated[str, typer.Option(help=f"Suites to run, comma-separated: {', '.join(SUITES)}; or all.")] = "startup",
-    platform: Annotated[str, typer.Option(help="Platforms, comma-separated, measured interleaved: process, container, vm.")] = "process,container,vm",
+    platform: Annotated[str, typer.Option(help=f"Platforms, comma-separated, measured interleaved: {', '.join(PLATFORMS)}; or all.")] = "process,container,vm",
     repeat: Annotated[int, typer.Option(min=1, help="Measured repetitions per platform.")] = 10,
     warmup: Annotated[int, typer.Option(min=0, help="Warm-up repetitions per platform, kept in the dataset but marked warmup=true.")] = 1,
     out: Annotated[Path, typer.Option(help="Dataset folder; each run writes a new version (v1, v2, ...) inside it.")] = Path("datasets/local"),
@@ -81,7 +87,7 @@ def run(
     if accel not in ("auto", "kvm", "tcg"):
         raise typer.BadParameter("--accel must be auto, kvm or tcg")
     options = RunOptions(
-        suites=_csv(suite, SUITES, "suite", extra=("all",)), platforms=_csv(platform, PLATFORMS, "platform"), repeat=repeat,
+        suites=_csv(suite, SUITES, "suite", extra=("all",)), platforms=_platforms(platform), repeat=repeat,
         warmup=warmup, workload=workload, accel=accel, timeout=timeout, kvm_probe_timeout=kvm_probe_timeout,
         vm_memory_mib=vm_memory, vm_cpus=vm_cpus, memory_budget_mib=memory_budget, max_instances=max_instances,
         instances=instances, params=_params(param or []), host_label=host_label, note=note,
@@ -117,13 +123,16 @@ def validate(path: Annotated[str, typer.Argument(help="A dataset version folder,
 
 @app.command()
 def doctor() -> None:
-    """Tell what this host can measure: Docker, QEMU, KVM, cgroups, CPU and memory. Always exits 0."""
+    """Tell what this host can measure: Docker, QEMU, KVM, cgroups, CPU, memory, and each platform variant
+    (crun, Podman, gVisor, microvm) by one real start. Always exits 0."""
     from collector.context import RunContext
     from collector.probes.host import cgroup_version, cpu_model, os_name
     from collector.platforms import PlatformUnavailable
     from collector.platforms.container import docker_client
     from collector.platforms.vm import VmPlatform, kvm_device_problem, qemu_version
-    from collector.workloads import busybox
+    from collector.probes.host import cgroup_layout, host_changes
+    from collector.run.doctor import variant_rows
+    from collector.workloads.busybox import Busybox
 
     import psutil
 
@@ -133,7 +142,9 @@ def doctor() -> None:
     table.add_column("detail")
     table.add_row("cpu", "ok", f"{cpu_model()}, {os.cpu_count()} cores")
     table.add_row("memory", "ok", f"{psutil.virtual_memory().total / 2**30:.1f} GiB")
-    table.add_row("os", "ok", f"{os_name()}, kernel {os.uname().release}, cgroup v{cgroup_version()}")
+    table.add_row("os", "ok", f"{os_name()}, kernel {os.uname().release}, cgroup v{cgroup_version()} ({cgroup_layout()})")
+    for change in host_changes():
+        table.add_row("host change", "note", change)
     try:
         client = docker_client(timeout=5)
         v = client.version()
@@ -144,19 +155,25 @@ def doctor() -> None:
     q = qemu_version()
     table.add_row("qemu", "ok" if q != "not installed" else "[red]missing[/]", q if q != "not installed" else "apt-get install qemu-system-x86")
     problem = kvm_device_problem()
+    accel = "tcg"  # for the microvm row: the KVM probe below decides once
     if problem is None and q != "not installed":
         with console.status("probing KVM with a real guest (10 s at most) …"):
             try:
                 vm = VmPlatform(RunContext("doctor", accel="auto", kvm_probe_timeout=10))
-                vm.prepare(busybox())
+                vm.prepare(Busybox())
                 vm.close()
                 note = vm.ctx.notes.get("kvm", "")
                 table.add_row("kvm", "ok" if vm.accelerator == "kvm" else "[yellow]unusable[/]", note)
+                accel = vm.accelerator
             except (PlatformUnavailable, FileNotFoundError) as exc:
                 table.add_row("kvm", "[yellow]unknown[/]", f"could not probe: {exc}")
     else:
         table.add_row("kvm", "[yellow]unusable[/]", problem or "QEMU missing")
     table.add_row("busybox", *(("ok", "/bin/busybox") if Path("/bin/busybox").exists() else ("[red]missing[/]", "apt-get install busybox-static")))
+    if Path("/bin/busybox").exists():
+        with console.status("starting one instance of each variant (crun, podman, gvisor, microvm) …"):
+            for row in variant_rows(Busybox(), accel=accel):
+                table.add_row(*row)
     Console().print(table)
 
 

@@ -19,9 +19,11 @@ VIRTIO_BLK = (
     "drivers/virtio/virtio_pci_legacy_dev",
     "drivers/virtio/virtio_pci_modern_dev",
     "drivers/virtio/virtio_pci",
+    "drivers/virtio/virtio_mmio",
     "drivers/block/virtio_blk",
 )
-"""Modules for a virtio-blk-pci disk, each after the ones it needs."""
+"""Modules for a virtio-blk disk on PCI (`vm`) or virtio-mmio (`microvm`, no PCI bus), each after the ones it
+needs; both machines boot the same initramfs, and the transport a machine lacks loads harmlessly."""
 
 MODULE_DIR = "lib/modules"
 DEVICE_WAIT_S = 10

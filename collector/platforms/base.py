@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from collector.context import RunContext
+from collector.dataset.families import BY_NAME, NONE, UNKNOWN, family_of
 from collector.workloads import Workload
 
 
@@ -68,6 +69,22 @@ class Platform(ABC):
 
     def __init__(self, ctx: RunContext) -> None:
         self.ctx = ctx
+
+    @property
+    def family(self) -> str:
+        """The deck's family this platform belongs to (`physical`, `container`, `vm`): suites branch on it, not on names."""
+        return family_of(self.name)
+
+    def versions(self) -> tuple[str, str]:
+        """(engine version, runtime version) of what runs the instances; platforms with an engine override it."""
+        return UNKNOWN, NONE
+
+    def identity(self) -> dict[str, str]:
+        """What this platform is (schema v2): family, engine, runtime, machine and their versions, for every sample."""
+        variant = BY_NAME[self.name]
+        engine_version, runtime_version = self.versions()
+        return {"family": variant.family, "engine": variant.engine, "engine_version": engine_version,
+                "runtime": variant.runtime, "runtime_version": runtime_version, "machine": variant.machine}
 
     @property
     def accelerator(self) -> str:

@@ -47,6 +47,13 @@ class ContainerPlatform(Platform):
     def engine_version(self) -> str:
         return str(self.client.version().get("Version", "unknown"))
 
+    runtime = "runc"
+    """The OCI runtime every container of this platform is created with (a name the engine knows)."""
+
+    def versions(self) -> tuple[str, str]:
+        path = ((self.client.info().get("Runtimes") or {}).get(self.runtime) or {}).get("path") or self.runtime
+        return self.engine_version(), runtime_version(path)
+
     def prepare(self, workload: Workload) -> dict[str, Any]:
         self.spec = workload.container(self.client, self.ctx.labels)
         self.image_ref = self.spec.image
@@ -93,6 +100,19 @@ class ContainerPlatform(Platform):
 
     def close(self) -> None:
         self.client.close()
+
+
+def runtime_version(path: str) -> str:
+    """First line of `<runtime> --version` (runc, crun, runsc all answer it), or why not."""
+    import shutil
+    import subprocess
+
+    binary = shutil.which(path) or path
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "not installed"
+    return out.splitlines()[0].strip() if out.strip() else "unknown"
 
 
 def remove_labelled(run_id: str | None = None, images: bool = True) -> list[str]:

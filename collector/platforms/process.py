@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform as host
 import subprocess
 import time
 from typing import Any
@@ -16,6 +17,10 @@ from collector.platforms.base import Instance, Platform, StartFailed
 class ProcessPlatform(Platform):
     name = "process"
     phases = ("spawned", "ready")
+
+    def versions(self) -> tuple[str, str]:
+        """The "engine" of a bare process is the host's kernel."""
+        return host.release(), "none"
 
     def prepare(self, workload: Workload) -> dict[str, Any]:
         self.spec = workload.process()

@@ -57,6 +57,18 @@ def qemu_version() -> str:
         return "not installed"
 
 
+def default_machine() -> str:
+    """The machine QEMU boots without `-M` (`pc-i440fx-7.2` for QEMU 7.2), from `-M help`."""
+    try:
+        out = subprocess.run([qemu_binary(), "-M", "help"], capture_output=True, text=True, timeout=10).stdout
+    except (PlatformUnavailable, OSError, subprocess.SubprocessError):
+        return "unknown"
+    for line in out.splitlines():
+        if line.rstrip().endswith("(default)"):
+            return line.split()[0]
+    return "unknown"
+
+
 def kvm_device_problem() -> str | None:
     """Why /dev/kvm cannot even be opened, or None if it can."""
     if not os.path.exists("/dev/kvm"):
@@ -95,6 +107,7 @@ class VmPlatform(Platform):
             **self.spec.facts,
             **workload.facts(),
             "qemu_version": qemu_version(),
+            "qemu_machine": default_machine(),
             "accelerator": self._accel,
             "vm_memory_mib": self.memory_mib,
             "vm_cpus": self.ctx.vm_cpus,
@@ -114,6 +127,9 @@ class VmPlatform(Platform):
                 problem = str(exc)
         self.ctx.notes["kvm"] = f"KVM not usable, using tcg: {problem}"
         return "tcg"
+
+    def versions(self) -> tuple[str, str]:
+        return qemu_version(), "none"
 
     @property
     def memory_mib(self) -> int:

@@ -37,6 +37,35 @@ def cgroup_version() -> int:
     return 2 if Path("/sys/fs/cgroup/cgroup.controllers").exists() else 1
 
 
+HOST_CHANGES = Path("/run/vmcbench-host-changes")
+"""What `scripts/setup.sh` changed on this host (one line each, e.g. the hugetlb mount crun needs)."""
+
+
+def host_changes() -> list[str]:
+    try:
+        return [line for line in HOST_CHANGES.read_text().splitlines() if line.strip()]
+    except OSError:
+        return []
+
+
+def cgroup_layout() -> str:
+    """`v2`, `v1`, or `hybrid (cgroup2 at <path>: <controllers>)`: crun refuses a hybrid layout with controllers on v2."""
+    if cgroup_version() == 2:
+        return "v2"
+    try:
+        mounts = [line.split() for line in Path("/proc/mounts").read_text().splitlines()]
+    except OSError:
+        return "unknown"
+    v2 = next((m[1] for m in mounts if len(m) > 2 and m[2] == "cgroup2"), None)
+    if v2 is None:
+        return "v1"
+    try:
+        controllers = (Path(v2) / "cgroup.controllers").read_text().split()
+    except OSError:
+        controllers = []
+    return f"hybrid (cgroup2 at {v2}: {' '.join(controllers) or 'no controllers'})"
+
+
 def host_id() -> str:
     """A stable, anonymous id: hash of the machine id (or hostname)."""
     try:
@@ -59,5 +88,7 @@ def fingerprint(docker_version: str, qemu_version: str, accelerator: str) -> dic
         "qemu_version": qemu_version,
         "accelerator": accelerator,
         "cgroup_version": cgroup_version(),
+        "cgroup_layout": cgroup_layout(),
+        "host_changes": host_changes(),
         "python": platform.python_version(),
     }

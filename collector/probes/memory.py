@@ -4,8 +4,11 @@
   splits shared pages between the processes that map them, so N instances'
   PSS add up to what they really take together.
 - Containers: the cgroup's memory (usage less inactive page cache, as
-  `docker stats` shows it), plus the containerd shim's PSS (the runtime's
-  per-container process), plus the engine daemons shared by every container.
+  `docker stats` shows it), plus the per-container keeper's PSS (the
+  containerd shim under Docker, `conmon` under Podman), plus the engine
+  daemons shared by every container (dockerd + containerd, or Podman's API
+  service). gVisor's sandbox and gofer sit in the container's cgroup, so
+  the cgroup figure covers its user-space kernel.
 - QEMU: the process's PSS, split by mapping into guest RAM (the anonymous
   mapping of exactly -m bytes, touched so far), TCG's translation cache
   (anonymous and executable; KVM has none) and QEMU itself.
@@ -19,6 +22,14 @@ from typing import Any, Callable
 import psutil
 
 ENGINE_DAEMONS = ("dockerd", "containerd")
+ENGINES: dict[str, tuple[str, ...]] = {"docker": ENGINE_DAEMONS, "podman": ("podman",)}
+"""Per engine, the daemons every container of it shares (Podman's is `podman system service`)."""
+KEEPERS = ("conmon",)
+"""Per-container processes that are not named like a shim: Podman's conmon."""
+
+
+def _keeper(name: str) -> bool:
+    return "shim" in name or name in KEEPERS
 
 
 def _tree(pid: int) -> list[psutil.Process]:
@@ -94,30 +105,31 @@ def container_pid(container: Any) -> int:
 
 
 def find_shim(container_id: str, pid: int = 0) -> psutil.Process | None:
-    """The containerd shim holding a container: its init's parent when that is a shim, else a search by id."""
+    """The shim (or Podman's conmon) holding a container: its init's parent when that is one, else a search by id."""
     try:
         parent = psutil.Process(pid).parent() if pid else None
-        if parent is not None and "shim" in parent.name():
+        if parent is not None and _keeper(parent.name()):
             return parent
     except psutil.Error:
         pass
     for p in psutil.process_iter(["name", "cmdline"]):
         try:
-            if "shim" in (p.info["name"] or "") and any(container_id in c for c in p.info["cmdline"] or []):
+            if _keeper(p.info["name"] or "") and any(container_id in c for c in p.info["cmdline"] or []):
                 return p
         except psutil.Error:
             continue
     return None
 
 
-def find_engine() -> dict[str, psutil.Process]:
-    """The engine daemons (dockerd, containerd) by name."""
-    return {p.info["name"]: p for p in psutil.process_iter(["name"]) if p.info["name"] in ENGINE_DAEMONS}
+def find_engine(engine: str = "docker") -> dict[str, psutil.Process]:
+    """The engine's daemons (dockerd and containerd, or podman) by name."""
+    names = ENGINES.get(engine, ())
+    return {p.info["name"]: p for p in psutil.process_iter(["name"]) if p.info["name"] in names}
 
 
-def engine_pss() -> dict[str, int]:
-    """PSS of the shared engine daemons, paid once per host."""
-    return {name: pss(p) for name, p in sorted(find_engine().items())}
+def engine_pss(engine: str = "docker") -> dict[str, int]:
+    """PSS of the engine's shared daemons, paid once per host."""
+    return {name: pss(p) for name, p in sorted(find_engine(engine).items())}
 
 
 # QEMU ----------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from collector.dataset.families import deck_platform_of, engine_of
 from collector.probes.memory import (
     container_memory,
     container_pid,
@@ -50,12 +51,12 @@ class Parts:
     def __init__(self, inst: Instance, guest_ram_mib: int | None = None) -> None:
         self.inst = inst
         self.guest_ram_mib = guest_ram_mib
-        self.platform = inst.platform
+        self.platform = deck_platform_of(inst.platform)  # every container variant is measured like `container`
         if self.platform == "container":
             container = inst.handle["container"]
             self.app_pid = container_pid(container)
             self.shim = find_shim(container.id, self.app_pid)
-            self.engine = find_engine()
+            self.engine = find_engine(engine_of(inst.platform))
         else:
             self.app_pid = inst.handle["proc"].pid
 

@@ -26,6 +26,7 @@ from collector.dataset import Dataset, write_version
 from collector.probes.host import fingerprint, host_id
 from collector.platforms import Platform, PlatformUnavailable, open_platform
 from collector.platforms.container import ContainerPlatform, remove_labelled
+from collector.platforms.podman import remove_podman_labelled
 from collector.platforms.vm import qemu_version
 from collector.suites.records import SampleLog, utc_now
 from collector.suites import SUITES, Session
@@ -88,6 +89,8 @@ def _open_platforms(names: list[str], ctx: RunContext, console: Console, workloa
                 plat = open_platform(name, ctx)
                 artifacts[name] = plat.prepare(workload)
             platforms[name] = plat
+            if plat.accelerator in ("kvm", "tcg"):
+                ctx.accel = plat.accelerator  # decided once: later VM platforms and workloads skip the KVM probe
         except PlatformUnavailable as exc:
             console.print(f"[yellow]{name}: skipped: {exc}[/]")
             skipped[name] = str(exc)
@@ -101,10 +104,11 @@ def _duration(seconds: float) -> str:
 def remove_run_instances(run_id: str) -> None:
     """Kill this run's processes and VMs and remove its containers, whatever state they are in."""
     pidfiles.kill_leftovers(run_id)
-    try:
-        remove_labelled(run_id, images=False)
-    except PlatformUnavailable:
-        pass
+    for remove in (remove_labelled, remove_podman_labelled):
+        try:
+            remove(run_id, images=False)
+        except PlatformUnavailable:
+            pass
 
 
 def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
@@ -129,10 +133,9 @@ def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
     """Platforms prepared for the workloads of --suite-workload, by workload name."""
     try:
         platforms, artifacts = _open_platforms(options.platforms, ctx, console, workload, skipped)
+        log.identities.update({name: plat.identity() for name, plat in platforms.items()})
         for note in ctx.notes.values():
             console.print(f"[dim]{note}[/]")
-        if "vm" in platforms:
-            ctx.accel = platforms["vm"].accelerator  # decided once: later workloads skip the KVM probe
         sessions = []
         for name in options.suites:
             repeat = options.suite_repeats.get(name, options.repeat)
@@ -166,7 +169,7 @@ def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
     if not len(log):
         console.print("[yellow]no sample was measured; no version written[/]")
         return None
-    vm = platforms.get("vm")
+    vm = next((p for p in platforms.values() if p.family == "vm"), None)
     container = platforms.get("container")
     manifest = {
         "created_at": utc_now().isoformat(timespec="seconds"),
@@ -181,6 +184,7 @@ def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
             accelerator=vm.accelerator if vm else "none",
         ) | {"label": options.host_label or socket.gethostname(), "docker_host": os.environ.get("DOCKER_HOST", "")},
         "artifacts": artifacts,
+        "platforms": {name: {**log.identity(name), "accelerator": plat.accelerator} for name, plat in platforms.items()},
         "workload_artifacts": {name: arts for name, (_, arts) in sorted(extra.items())},
         "notes": dict(sorted({**ctx.notes, **({"operator": options.note} if options.note else {})}.items())),
         "skipped_platforms": skipped,

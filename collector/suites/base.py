@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
 from collector.context import RunContext
+from collector.dataset.families import deck_platform_of, engine_of
 from collector.platforms import Instance, Platform
 from collector.suites.records import SampleLog
 from collector.workloads import Workload
@@ -43,6 +44,10 @@ class Session:
         return names[k:] + names[:k]
 
 
+kind = deck_platform_of
+"""How a suite treats a platform: as its family's deck platform (`process`, `container`, `vm`); suites branch on
+this, never on a variant's name."""
+
 TYPICAL_START_S = {"process": 0.01, "container": 0.3, "vm": 3.0}
 """Rough start-to-ready seconds per platform for the tiny workload under TCG, for time estimates only."""
 
@@ -55,7 +60,7 @@ class Suite(ABC):
         """Rough seconds this suite will take, shown before a run starts; suites with long steps override."""
         if not session.platforms:
             return 0.0
-        per_step = sum(TYPICAL_START_S.get(p, 1.0) for p in session.platforms) / len(session.platforms)
+        per_step = sum(TYPICAL_START_S.get(kind(p), 1.0) for p in session.platforms) / len(session.platforms)
         return self.steps(session) * (per_step + 0.2)
 
     @abstractmethod

@@ -23,7 +23,7 @@ from collector.platforms import Instance, Platform, PlatformUnavailable, StartFa
 from collector.suites.records import utc_now
 from collector.suites.roles import open_role
 from collector.dataset import charts_of
-from collector.suites.base import TYPICAL_START_S, Session, Suite
+from collector.suites.base import TYPICAL_START_S, Session, Suite, kind
 
 
 class ConsistencySuite(Suite):
@@ -35,7 +35,7 @@ class ConsistencySuite(Suite):
 
     def estimate_s(self, session: Session) -> float:
         n = self._n(session)
-        return session.repeat * sum(n * (TYPICAL_START_S.get(p, 1.0) + 0.3) for p in session.platforms)
+        return session.repeat * sum(n * (TYPICAL_START_S.get(kind(p), 1.0) + 0.3) for p in session.platforms)
 
     @staticmethod
     def _n(session: Session) -> int:

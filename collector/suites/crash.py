@@ -12,11 +12,12 @@ import signal
 import time
 
 from collector.platforms import Instance
+from collector.suites.base import kind
 
 
 def main_pid(instance: Instance) -> int:
     """The host pid of the instance's main process."""
-    if instance.platform == "container":
+    if kind(instance.platform) == "container":
         container = instance.handle["container"]
         container.reload()
         pid = int(container.attrs["State"]["Pid"])

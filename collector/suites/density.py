@@ -34,7 +34,7 @@ from collector.platforms import Instance, Platform, StartFailed
 from collector.platforms.vm import VmPlatform
 from collector.suites.records import utc_now
 from collector.dataset import charts_of
-from collector.suites.base import Session, Suite
+from collector.suites.base import Session, Suite, engine_of, kind
 
 MIB = 1 << 20
 DEFAULT_RESERVE_MIB = 2048
@@ -64,7 +64,7 @@ class Footprint:
 
 def measure(platform: Platform, inst: Instance, detailed: bool = False) -> Footprint:
     """The instance's memory footprint now, by the platform's own accounting (`detailed`: also QEMU's breakdown)."""
-    if platform.name == "container":
+    if kind(platform.name) == "container":
         container = inst.handle["container"]
         cgroup = memory.container_memory(container)
         pid = memory.container_pid(container)
@@ -74,7 +74,7 @@ def measure(platform: Platform, inst: Instance, detailed: bool = False) -> Footp
     proc = inst.handle["proc"]
     pss = memory.pss_tree(proc.pid)
     rss = memory.rss(proc.pid)
-    if platform.name != "vm":
+    if kind(platform.name) != "vm":
         return Footprint(pss, pss, {"rss_bytes": rss, "source": "PSS of the process tree"})
     detail: dict[str, Any] = {"rss_bytes": rss, "source": "QEMU PSS (guest RAM touched so far)"}
     if detailed and isinstance(platform, VmPlatform):
@@ -95,7 +95,7 @@ def measure_all(platform: Platform, instances: list[Instance], detailed: bool = 
 
 def alive(platform: Platform, instances: list[Instance], run_id: str) -> int:
     """How many of the instances are running right now, asked of the engine or the OS (not our own list)."""
-    if platform.name == "container":
+    if kind(platform.name) == "container":
         client = getattr(platform, "client")
         running = client.containers.list(filters={"label": f"{LABEL_RUN}={run_id}", "status": "running"})
         ids = {inst.handle["container"].id for inst in instances}
@@ -128,8 +128,8 @@ class DensitySuite(Suite):
         w = session.workload.name
         total = 0.0
         for p in session.platforms:
-            mib = TYPICAL_FOOTPRINT_MIB.get(w, {}).get(p, 100)
-            start = TYPICAL_START_S.get(w, {}).get(p, 5.0)
+            mib = TYPICAL_FOOTPRINT_MIB.get(w, {}).get(kind(p), 100)
+            start = TYPICAL_START_S.get(w, {}).get(kind(p), 5.0)
             n = min(self._cap(session), max(1, self._budget(session) // (mib * MIB)))
             total += (session.warmup + session.repeat * n) * (start + self._settle(session) + 0.3)
         return total
@@ -238,7 +238,7 @@ class DensitySuite(Suite):
         budget, cap = self._budget(session), self._cap(session)
         host_memory = memory.host_memory()[0]
         reserve = int(session.param("reserve_mib", str(DEFAULT_RESERVE_MIB))) * MIB
-        engines = memory.engine_pss() if name == "container" else {}
+        engines = memory.engine_pss(engine_of(name)) if kind(name) == "container" else {}
         peak_sum = sum(fp.host_cost for fp in peak)
         facts = {**meta, "stop_reason": stop_reason, "budget_bytes": budget, "max_instances": cap,
                  "alive_at_peak": alive_at_peak, "host_cost_sum_at_peak_bytes": peak_sum}

@@ -16,7 +16,7 @@ from collector.probes.disk_usage import Usage, usage
 from collector.probes.layers import image_layers, overlay_folders
 from collector.suites.records import utc_now
 from collector.dataset import charts_of
-from collector.suites.base import Session, Suite
+from collector.suites.base import Session, Suite, engine_of, kind
 
 DEFAULT_K = 4
 DEFAULT_APP_KIB = 64
@@ -74,15 +74,23 @@ class ImageSuite(Suite):
 
     def run(self, session: Session) -> None:
         for name in session.platforms:
-            measure = {"process": self._process, "container": self._container, "vm": self._vm}[name]
+            measure = {"process": self._process, "container": self._container, "vm": self._vm}[kind(name)]
             try:
-                measure(session)
+                measure(session, name)
             except Exception as exc:  # a failed measurement is a row, not a lost run
                 self._row(session, name, "image_apparent_bytes", None, error=f"{type(exc).__name__}: {exc}"[:300])
             session.advance(f"image: {name} sizes")
         if "container" in session.platforms:
             self._reuse(session)
             session.advance("image: layer reuse")
+        for name in session.platforms:
+            if kind(name) == "container" and name != "container":
+                why = (f"layer reuse is a property of the image store, and {name} uses Docker's, measured on container"
+                       if engine_of(name) == "docker" else
+                       f"layer reuse is measured through Docker's image store only; {name}'s store is not measured")
+                for s in ("shared", "standalone"):
+                    session.log.not_applicable(why, suite=self.name, platform=name, workload=session.workload.name,
+                                               metric="disk_used_bytes", started_at=utc_now(), detail={"set": s})
 
     def _row(self, session: Session, platform: str, metric: str, value: float | None, **kw: Any) -> None:
         session.log.add(suite=self.name, platform=platform, workload=session.workload.name,
@@ -98,25 +106,25 @@ class ImageSuite(Suite):
             for metric, value in (("image_apparent_bytes", u.apparent), ("image_allocated_bytes", u.allocated)):
                 self._row(session, platform, metric, value, phase=role, instance=i, detail=detail, started_at=started)
 
-    def _process(self, session: Session) -> None:
-        plat = session.platforms["process"]
+    def _process(self, session: Session, name: str) -> None:
+        plat = session.platforms[name]
         spec = getattr(plat, "spec", None) or session.workload.process()
         files = process_files(spec.argv, session.workload.facts())
         if not files:
             raise FileNotFoundError(f"no file of {spec.argv[0]!r} found on the host")
-        self._files(session, "process", [("app", f, {"source": "command line"}) for f in files])
+        self._files(session, name, [("app", f, {"source": "command line"}) for f in files])
 
-    def _vm(self, session: Session) -> None:
-        plat = session.platforms["vm"]
+    def _vm(self, session: Session, name: str) -> None:
+        plat = session.platforms[name]
         kernel, spec = getattr(plat, "kernel", None), getattr(plat, "spec", None)
         if kernel is None or spec is None:
             raise RuntimeError("the vm platform was not prepared")
         parts = [("kernel", Path(kernel.vmlinuz), {}), ("initramfs", Path(spec.initrd), {})]
         parts += [("disk", Path(d), {"disk_index": j}) for j, d in enumerate(spec.disks)]
-        self._files(session, "vm", parts)
+        self._files(session, name, parts)
 
-    def _container(self, session: Session) -> None:
-        plat = session.platforms["container"]
+    def _container(self, session: Session, name: str) -> None:
+        plat = session.platforms[name]
         client, spec = plat.client, plat.spec  # type: ignore[attr-defined]
         image_id = client.images.get(spec.image).id
         layers = image_layers(client, spec.image, spec.facts.get("layer_roles"))
@@ -125,15 +133,15 @@ class ImageSuite(Suite):
             started = utc_now()
             detail = {**layer.detail(), "image": spec.image, "image_id": image_id, "image_bytes_total": total}
             common = dict(phase=layer.role, instance=layer.index, started_at=started)
-            self._row(session, "container", "image_bytes", layer.size, detail=detail, **common)
+            self._row(session, name, "image_bytes", layer.size, detail=detail, **common)
             if layer.folder is None:
                 err = "layer folder unknown (storage driver is not overlay2, or history and layers do not pair)"
-                self._row(session, "container", "image_allocated_bytes", None, error=err, detail=detail, **common)
+                self._row(session, name, "image_allocated_bytes", None, error=err, detail=detail, **common)
                 continue
             diff, whole = usage([layer.folder / "diff"]), usage([layer.folder])
             detail = {**detail, "folder": str(layer.folder)}
-            self._row(session, "container", "image_apparent_bytes", diff.apparent, detail=detail, **common)
-            self._row(session, "container", "image_allocated_bytes", whole.allocated, detail=detail, **common)
+            self._row(session, name, "image_apparent_bytes", diff.apparent, detail=detail, **common)
+            self._row(session, name, "image_allocated_bytes", whole.allocated, detail=detail, **common)
 
     def _reuse(self, session: Session) -> None:
         """C7: build K shared + K standalone images, read the engine's accounting, remove them."""

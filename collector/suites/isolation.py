@@ -20,7 +20,7 @@ from collector.suites.records import utc_now
 from collector.suites.roles import open_role
 from collector.workloads.victim import DONE, hog_workload, parse_victim, victim_workload
 from collector.dataset import charts_of
-from collector.suites.base import Session, Suite
+from collector.suites.base import Session, Suite, kind
 
 PHASES = ("alone", "beside_hog")
 VICTIM_INDEX, HOG_INDEX = 0, 1
@@ -39,14 +39,14 @@ def _pin(instance: Instance, cpu: int) -> None:
 
 def _hog_memory(instance: Instance) -> tuple[int, dict[str, Any]]:
     """Host memory the hog holds now, and how it was measured."""
-    if instance.platform == "container":
+    if kind(instance.platform) == "container":
         container = instance.handle["container"]
         mem = container.stats(stream=False, one_shot=True).get("memory_stats", {})
         return memory.container_memory(container), {
             "measured_by": "cgroup memory usage without inactive file cache",
             "cgroup_peak_bytes": int(mem.get("max_usage", 0)), "cgroup_limit_bytes": int(mem.get("limit", 0)),
         }
-    what = "PSS of the QEMU process" if instance.platform == "vm" else "PSS of the hog's process tree"
+    what = "PSS of the QEMU process" if kind(instance.platform) == "vm" else "PSS of the hog's process tree"
     return memory.pss_tree(instance.handle["proc"].pid), {"measured_by": what}
 
 
@@ -79,7 +79,7 @@ class IsolationSuite(Suite):
         chunk = {"process": 1e-6, "container": 1e-6, "vm": 25e-6}
         boot = {"process": 0.01, "container": 0.3, "vm": 3.0}
         settle = float(session.param("settle_s", "1"))
-        per_rep = sum(2 * (iterations * work * chunk.get(p, 1e-6) + boot.get(p, 1.0)) + settle + boot.get(p, 1.0)
+        per_rep = sum(2 * (iterations * work * chunk.get(kind(p), 1e-6) + boot.get(kind(p), 1.0)) + settle + boot.get(kind(p), 1.0)
                       for p in session.platforms)
         return (session.warmup + session.repeat) * per_rep
 
@@ -105,9 +105,9 @@ class IsolationSuite(Suite):
 
     def _limits(self, s: dict[str, Any], name: str, role: str) -> dict[str, Any]:
         """The caps each role runs under, as containers.create kwargs / VM size; also written to `detail`."""
-        if name == "process":
+        if kind(name) == "process":
             return {}
-        if name == "container":
+        if kind(name) == "container":
             caps: dict[str, Any] = {"nano_cpus": int(s["cap_cpus"] * 1e9), "mem_limit": f"{s['cap_memory_mib']}m"}
             if s["pin"]:
                 caps["cpuset_cpus"] = "0" if role == "victim" else "1"
@@ -123,9 +123,9 @@ class IsolationSuite(Suite):
             for role, wl in workloads.items():
                 caps = self._limits(s, name, role)
                 ctx_changes: dict[str, Any] = {}
-                if name == "container":
+                if kind(name) == "container":
                     ctx_changes["container_limits"] = caps
-                elif name == "vm":
+                elif kind(name) == "vm":
                     ctx_changes = {"vm_cpus": caps["vm_cpus"], "vm_memory_mib": caps["vm_memory_mib"]}
                 platform, facts = open_role(session, name, wl, **ctx_changes)
                 roles[role] = (platform, wl, {"limits": caps, "artifacts": facts})
@@ -189,12 +189,12 @@ class IsolationSuite(Suite):
         try:
             if phase == "beside_hog":
                 hog = hplat.start(hwl, HOG_INDEX)
-                if s["pin"] and name == "vm":
+                if s["pin"] and kind(name) == "vm":
                     _pin(hog, 1)
                 settled_bytes, settled_after = _wait_hog_settled(hog, s["settle_s"], s["settle_max_s"])
                 detail = {**detail, "hog_settled_bytes": settled_bytes, "hog_settled_after_s": round(settled_after, 3)}
             victim = vplat.start(vwl, VICTIM_INDEX)
-            if s["pin"] and name == "vm":
+            if s["pin"] and kind(name) == "vm":
                 _pin(victim, 0)
             watch = victim.handle["watch"]
             finished = watch.wait_for(DONE, time.monotonic() + s["victim_timeout_s"]) is not None

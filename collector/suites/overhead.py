@@ -19,11 +19,13 @@ from collector.platforms import StartFailed
 from collector.suites.records import utc_now
 from collector.probes.memory import host_memory
 from collector.probes.resource_split import Parts, Reading
-from collector.dataset import charts_of
-from collector.suites.base import Session, Suite
+from collector.dataset import charts_of, variant_rank
+from collector.suites.base import Session, Suite, kind
 
-ORDER = ("process", "container", "vm")
-"""The bare process goes first: its footprint stands in for the VM's app if the guest cannot report."""
+def ordered(platforms: list[str]) -> list[str]:
+    """The bare process goes first (its footprint stands in for a VM's app if the guest cannot report), then the
+    other families and their variants in the families table's order."""
+    return sorted(platforms, key=variant_rank)
 
 
 class OverheadSuite(Suite):
@@ -40,13 +42,13 @@ class OverheadSuite(Suite):
     def estimate_s(self, session: Session) -> float:
         settle, samples, interval, _ = self._settings(session)
         start = {"process": 0.1, "container": 0.5, "vm": 4.0}
-        return sum(start.get(p, 1.0) + settle + samples * interval + 0.5 for p in session.platforms)
+        return sum(start.get(kind(p), 1.0) + settle + samples * interval + 0.5 for p in session.platforms)
 
     def run(self, session: Session) -> None:
         stand_in: int | None = None
-        for name in [p for p in ORDER if p in session.platforms]:
+        for name in ordered(list(session.platforms)):
             apps = self._platform(session, name, stand_in)
-            if name == "process" and apps:
+            if kind(name) == "process" and apps:
                 stand_in = sorted(apps)[len(apps) // 2]
             session.advance(f"overhead: {name}")
 
@@ -62,7 +64,7 @@ class OverheadSuite(Suite):
         boot_facts: dict[str, Any] = {}
         started = utc_now()
         try:
-            if name == "vm" and probe:
+            if kind(name) == "vm" and probe:
                 extras, boot_facts = guest_probe.boot_extras(plat.spec)  # type: ignore[attr-defined]
                 inst = plat.start(session.workload, 0, boot=extras)  # type: ignore[call-arg]
             else:
@@ -73,7 +75,7 @@ class OverheadSuite(Suite):
         session.live.append(inst)
         apps: list[int] = []
         try:
-            parts = Parts(inst, getattr(plat, "memory_mib", None) if name == "vm" else None)
+            parts = Parts(inst, getattr(plat, "memory_mib", None) if kind(name) == "vm" else None)
             time.sleep(settle)
             prev_t, prev = time.monotonic(), parts.read(self._guest(inst), stand_in)
             for tick in range(samples):
@@ -81,9 +83,9 @@ class OverheadSuite(Suite):
                 tick_started = utc_now()
                 guest = self._guest(inst)
                 now, reading = time.monotonic(), parts.read(guest, stand_in)
-                if name == "vm" and guest is not None:
+                if kind(name) == "vm" and guest is not None:
                     reading.detail["app"]["guest_report_age_s"] = round(now - guest.at, 3)
-                self._tick(session, name, tick, now - prev_t, prev, reading, guest is None and name == "vm",
+                self._tick(session, name, tick, now - prev_t, prev, reading, guest is None and kind(name) == "vm",
                            stand_in, boot_facts, tick_started)
                 apps.append(reading.memory["app"])
                 prev_t, prev = now, reading
@@ -95,7 +97,7 @@ class OverheadSuite(Suite):
     @staticmethod
     def _guest(inst: Any) -> guest_probe.GuestReport | None:
         watch = inst.handle.get("watch")
-        reports = guest_probe.parse(watch.lines()) if watch is not None and inst.platform == "vm" else []
+        reports = guest_probe.parse(watch.lines()) if watch is not None and kind(inst.platform) == "vm" else []
         return reports[-1] if reports else None
 
     def _tick(self, session: Session, name: str, tick: int, window: float, prev: Reading, now: Reading,
@@ -105,7 +107,7 @@ class OverheadSuite(Suite):
         common = dict(started_at=started)
         parts = [p for p in ("app", "platform", "engine") if p in now.memory]
         for part in parts:
-            detail = {**now.detail.get(part, {}), **(boot_facts if name == "vm" else {})}
+            detail = {**now.detail.get(part, {}), **(boot_facts if kind(name) == "vm" else {})}
             if part == "app" and no_guest and stand_in is None:
                 self._add(session, name, "memory_bytes", None, tick, phase="app", detail=detail, **common,
                           error="no guest report and no bare-process figure to stand in for the app")

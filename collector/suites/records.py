@@ -14,7 +14,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from collector.dataset import SAMPLE_SCHEMA, metric as catalogued
+from collector.dataset import IDENTITY_COLUMNS, NOT_APPLICABLE, SAMPLE_SCHEMA, metric as catalogued
+from collector.dataset.families import v1_identity
 
 
 def utc_now() -> dt.datetime:
@@ -28,6 +29,12 @@ class SampleLog:
     run_id: str
     host_id: str
     rows: list[dict[str, Any]] = field(default_factory=list)
+    identities: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per platform name, what it is (family, engine, runtime, machine, versions): copied onto each of its rows.
+    A platform never opened (a row saying why it was not measured) gets its family's parts, versions `unknown`."""
+
+    def identity(self, platform: str) -> dict[str, str]:
+        return self.identities.get(platform) or v1_identity(platform, {})
 
     def add(
         self,
@@ -60,6 +67,7 @@ class SampleLog:
                 "suite": suite,
                 "chart_id": entry.chart_id,
                 "platform": platform,
+                **{k: self.identity(platform)[k] for k in IDENTITY_COLUMNS},
                 "workload": workload,
                 "metric": metric,
                 "unit": entry.unit,
@@ -77,6 +85,10 @@ class SampleLog:
                 "recorded_at": utc_now(),
             }
         )
+
+    def not_applicable(self, reason: str, **row: Any) -> None:
+        """A row saying the suite does not apply to this platform, and why (a failed row; not a platform's failure)."""
+        self.add(value=None, error=NOT_APPLICABLE + reason, **row)
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -22,7 +22,7 @@ from collector.platforms import Instance, Platform, PlatformUnavailable, StartFa
 from collector.suites.records import utc_now
 from collector.suites.roles import open_role
 from collector.dataset import charts_of
-from collector.suites.base import TYPICAL_START_S, Session, Suite
+from collector.suites.base import TYPICAL_START_S, Session, Suite, kind
 
 
 def _docker_time(stamp: str) -> float:
@@ -57,7 +57,7 @@ class RecoverySuite(Suite):
 
     def estimate_s(self, session: Session) -> float:
         n = self._n(session)
-        per_rep = sum(TYPICAL_START_S.get(p, 1.0) * (2 + n + (n if p == "vm" else 0)) for p in session.platforms)
+        per_rep = sum(TYPICAL_START_S.get(kind(p), 1.0) * (2 + n + (n if kind(p) == "vm" else 0)) for p in session.platforms)
         return (session.warmup + session.repeat) * per_rep
 
     @staticmethod
@@ -70,7 +70,7 @@ class RecoverySuite(Suite):
         problems: dict[str, str] = {}
         try:
             for name, platform in session.platforms.items():
-                if name != "container":
+                if kind(name) != "container":
                     opened[name] = platform
                     continue
                 try:
@@ -137,7 +137,7 @@ class RecoverySuite(Suite):
 
     def _recover(self, session: Session, platform: Platform, common: dict[str, Any], policy: str) -> None:
         started = utc_now()
-        engine = platform.name == "container"
+        engine = kind(platform.name) == "container"
         detail: dict[str, Any] = {"restarted_by": "engine" if engine else "collector", "signal": "SIGKILL"}
         if engine:
             detail["restart_policy"] = policy

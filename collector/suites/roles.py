@@ -25,8 +25,8 @@ def open_role(session: Session, name: str, workload: Workload, **ctx_changes: An
     does not probe KVM again. Raises what open_platform/prepare raise.
     """
     changes = dict(ctx_changes)
-    if name == "vm" and "vm" in session.platforms:
-        changes.setdefault("accel", session.platforms["vm"].accelerator)
+    if name in session.platforms and session.platforms[name].accelerator in ("kvm", "tcg"):
+        changes.setdefault("accel", session.platforms[name].accelerator)
     ctx = dataclasses.replace(session.ctx, **changes)
     ctx.notes = session.ctx.notes  # one notes dict for the manifest
     platform = open_platform(name, ctx)
