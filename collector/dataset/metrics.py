@@ -67,6 +67,9 @@ METRICS: tuple[Metric, ...] = (
     _m("isolation", "C10", "hog_memory_bytes", "bytes", NEITHER, "memory the hog held", exact=False),
     _m("recovery", "C11", "scale_out_s", "s", LOWER, "1 → N instances ready"),
     _m("recovery", "C11", "recover_s", "s", LOWER, "kill → ready again"),
+    _m("portability", "C8", "check_ok", "count", HIGHER, "1 if the platform offered what one probe check asks, else 0",
+       phased=True),
+    _m("portability", "C8", "probe_start_time", "s", LOWER, "start request → the probe's ready line"),
 )
 
 SUITE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(m.suite for m in METRICS))
