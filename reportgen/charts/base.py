@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import altair as alt
 import pandas as pd
@@ -11,10 +11,23 @@ import pyarrow as pa
 
 from reportgen.i18n.catalogs import Translator
 from reportgen.pages.contexts import DataTable
-from reportgen.i18n.vocab import PLATFORM_ORDER, platform_label, platform_rank
+from collector.dataset import NOT_APPLICABLE
+from reportgen.i18n.vocab import PLATFORM_ORDER, VARIANT_ORDER, platform_label, platform_rank
 
 PLATFORM_COLOURS: dict[str, str] = {"process": "#5b6b82", "container": "#1b8a6b", "vm": "#c8540c"}
-"""One colour per platform, the same in every chart."""
+"""One colour per family's deck platform, the same in every chart."""
+
+VARIANT_COLOURS: dict[str, str] = {"crun": "#3f9f80", "podman": "#6bb89d", "gvisor": "#0d5b45", "microvm": "#8a3a08"}
+"""Variants in their family's hue: lighter for the same boundary set up another way, darker for a stronger one."""
+
+
+def colour_scale(present: Iterable[object] = ()) -> alt.Scale:
+    """The platform colour scale: the deck's three always (so a chart of them alone is unchanged), then the
+    variants present in the chart, in family and isolation order."""
+    seen = {str(p) for p in present}
+    domain = [*PLATFORM_COLOURS, *(p for p in VARIANT_ORDER if p in VARIANT_COLOURS and p in seen)]
+    colours = {**PLATFORM_COLOURS, **VARIANT_COLOURS}
+    return alt.Scale(domain=domain, range=[colours[p] for p in domain])
 
 REFERENCE_COLOUR = "#8a8a8a"
 """Grey for the source deck's claims: references, never data."""
@@ -121,12 +134,31 @@ def gap_notes(data: ChartInput, expects: tuple[str, ...], tr: Translator) -> tup
                     text += " " + tr("Collector's reason: {reason}").format(reason=reason)
                 notes.append(text)
             elif int(prows["n"].sum()) == 0:
-                notes.append(
-                    tr("{platform}: all {failures} runs failed in {dataset}; nothing to draw.").format(
-                        platform=label, failures=tr.integer(int(prows["failures"].sum())), dataset=dataset
-                    )
-                )
+                notes.append(_nothing_drawn(prows, label, dataset, tr))
+        others = [p for p in VARIANT_ORDER if p not in expects] if not rows.empty else []
+        for platform in others:
+            prows = rows[rows["platform"] == platform]
+            if not prows.empty and int(prows["n"].sum()) == 0:
+                notes.append(_nothing_drawn(prows, platform_label(platform, "", tr), dataset, tr))
     return tuple(notes)
+
+
+def not_applicable(rows: pd.DataFrame) -> str | None:
+    """The collector's reason when every failure of these summary rows says the suite does not apply, else None."""
+    errors = {e for errs in rows["errors"] for e in errs} if "errors" in rows else set()
+    if errors and all(e.startswith(NOT_APPLICABLE) for e in errors):
+        return "; ".join(sorted(e[len(NOT_APPLICABLE):] for e in errors))
+    return None
+
+
+def _nothing_drawn(rows: pd.DataFrame, label: str, dataset: str, tr: Translator) -> str:
+    """Why a platform has no mark: the suite does not apply to it (and why), or every run failed."""
+    reason = not_applicable(rows)
+    if reason is not None:
+        return tr("{platform}: does not apply in {dataset}: {reason}").format(platform=label, dataset=dataset,
+                                                                             reason=reason)
+    return tr("{platform}: all {failures} runs failed in {dataset}; nothing to draw.").format(
+        platform=label, failures=tr.integer(int(rows["failures"].sum())), dataset=dataset)
 
 
 def failure_notes(data: ChartInput, tr: Translator) -> tuple[str, ...]:

@@ -70,9 +70,9 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         panels.append(alt.layer(
             base.mark_rule(strokeWidth=2.5).encode(
                 x=alt.X("low:Q", scale=x_scale, axis=duration_axis(lo, hi, tr, tr("seconds (log scale)"))),
-                x2="high:Q", y=y, color=platform_colour()),
+                x2="high:Q", y=y, color=platform_colour(present=frame["platform"])),
             base.mark_point(filled=True, size=80, opacity=1).encode(
-                x=alt.X("median:Q", scale=x_scale), y=y, color=platform_colour()),
+                x=alt.X("median:Q", scale=x_scale), y=y, color=platform_colour(present=frame["platform"])),
             base.mark_text(align="left", dx=8, dy=-9, fontSize=10.5, color="#222222").encode(
                 x=alt.X("high:Q", scale=x_scale), y=y, text="text:N"),
         ).properties(width=WIDTH, height=ROW_HEIGHT * len(order), title=alt.TitleParams(

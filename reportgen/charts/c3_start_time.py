@@ -15,15 +15,16 @@ from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from reportgen.load.summaries import Selection, median_summary
 from reportgen.charts.base import (
-    PLATFORM_COLOURS,
     REFERENCE_COLOUR,
     ChartDef,
     ChartInput,
     duration_axis,
     order_rows,
+    colour_scale,
     register,
     row_label,
 )
+from collector.dataset import DECK_PLATFORMS, FAMILIES, family_of
 
 SELECTION = Selection("C3", "start_time", ("dataset", "platform", "accelerator"))
 
@@ -32,6 +33,14 @@ DECK_CLAIMS: dict[str, tuple[float, float, str]] = {
     "vm": (60.0, 3600.0, N_("source deck's claim:\nminutes")),
 }
 """Per platform: the range of seconds the deck's words stand for (1 s to 1 min, 1 min to 1 h), and the band's label."""
+
+
+
+def _claim_key(platform: str) -> str:
+    """The deck speaks of families: a variant gets its family's claim band (gVisor's the containers', microvm the VMs')."""
+    family = family_of(platform)
+    return DECK_PLATFORMS[FAMILIES.index(family)] if family in FAMILIES else platform
+
 
 WIDTH = 560
 ROW_HEIGHT = 46
@@ -55,8 +64,8 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         [
             {"label": row["label"], "x": lo, "x2": hi, "text": tr(text)}
             for row in frame.to_dict("records")
-            if row["platform"] in DECK_CLAIMS
-            for lo, hi, text in [DECK_CLAIMS[row["platform"]]]
+            if _claim_key(row["platform"]) in DECK_CLAIMS
+            for lo, hi, text in [DECK_CLAIMS[_claim_key(row["platform"])]]
         ],
         columns=["label", "x", "x2", "text"],
     )
@@ -67,7 +76,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, labelFontSize=11))
     colour = alt.Color(
         "platform:N",
-        scale=alt.Scale(domain=list(PLATFORM_COLOURS), range=list(PLATFORM_COLOURS.values())),
+        scale=colour_scale(frame["platform"]),
         legend=None,
     )
     axis = duration_axis(lo, hi, tr, tr("Start time, request to ready (log scale)"))

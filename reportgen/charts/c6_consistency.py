@@ -94,7 +94,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         x=alt.X("instances:Q", scale=x_scale, axis=axis), y=y
     )
     bars = base.mark_bar(height=ROW_HEIGHT * 0.62).encode(
-        x=alt.X("value:Q", scale=x_scale), y=y, color=platform_colour()
+        x=alt.X("value:Q", scale=x_scale), y=y, color=platform_colour(present=frame["platform"])
     )
     labels = base.mark_text(align="left", dx=6, fontSize=10.5, color="#222222").encode(
         x=alt.X("instances:Q", scale=x_scale), y=y, text="text:N"

@@ -14,6 +14,8 @@ withheld with a note saying so, and the table lists what ran there.
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 import pyarrow as pa
@@ -22,6 +24,7 @@ import pyarrow.compute as pc
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from reportgen.charts.common import series_list
+from collector.dataset import deck_platform_of
 from reportgen.i18n.vocab import platform_rank
 from reportgen.charts.base import ChartDef, ChartInput, register, row_label
 
@@ -39,14 +42,22 @@ ROW_HEIGHT = 40
 
 
 def summarise(samples: pa.Table) -> pd.DataFrame:
-    columns = [*KEYS, "setup", "n", "failures", "errors", "suites", "verdict"]
-    mask = pc.and_(pc.invert(samples["warmup"]), pc.is_valid(samples["artifact"]))
-    frame = samples.filter(mask).select([*KEYS, "suite", "ok", "error"]).to_pandas()
+    columns = [*KEYS, "setup", "n", "failures", "errors", "suites", "verdict", "findings"]
+    probe = pc.equal(samples["chart_id"], "C8")
+    mask = pc.and_(pc.invert(samples["warmup"]), pc.or_(pc.is_valid(samples["artifact"]), probe))
+    frame = samples.filter(mask).select([*KEYS, "suite", "ok", "error", "chart_id", "metric", "phase", "value",
+                                         "detail"]).to_pandas()
     if frame.empty:
         return pd.DataFrame(columns=columns)
     for name in frame.columns:
-        if name != "ok":
+        if name not in ("ok", "value"):
             frame[name] = frame[name].astype(object)
+    probe_rows = frame["chart_id"] == "C8"
+    frame.loc[probe_rows, "artifact"] = [_detail(d).get("digest") for d in frame.loc[probe_rows, "detail"]]
+    frame = frame[frame["artifact"].notna()]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    findings = _findings(frame[frame["chart_id"] == "C8"])
     grouped = frame.groupby(list(KEYS), sort=True, dropna=False)
     summary = grouped.agg(
         n=("ok", "sum"),
@@ -60,7 +71,48 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
         "ran" if f == 0 else "mixed" if n > 0 else "failed" for n, f in zip(summary["n"], summary["failures"])
     ]
     summary["setup"] = [setup(h, name) for h, name in zip(summary["host_id"], summary["host_name"])]
+    summary["findings"] = [findings.get((d, p), ()) for d, p in zip(summary["dataset"], summary["platform"])]
     return summary[columns]
+
+
+def _detail(text: object) -> dict:
+    try:
+        value = json.loads(str(text)) if isinstance(text, str) else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _findings(probe: pd.DataFrame) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Per (dataset, platform): the probe checks it did not offer, and the answers that differ from the
+    bare process's (the host's own view), e.g. gVisor's kernel release. Empty when nothing differed."""
+    checks = probe[(probe["metric"] == "check_ok") & probe["ok"]]
+    answers: dict[tuple[str, str], dict[str, tuple[float, str]]] = {}
+    for r in checks.to_dict("records"):
+        answers.setdefault((r["dataset"], r["platform"]), {})[str(r["phase"])] = (
+            float(r["value"]), str(_detail(r["detail"]).get("output", "")))
+    out: dict[tuple[str, str], tuple[str, ...]] = {}
+    for (dataset, platform), mine in answers.items():
+        host = answers.get((dataset, "process"), {})
+        found = []
+        for check in sorted(mine, key=_check_rank):
+            value, output = mine[check]
+            if value < 1:
+                found.append(f"{check}: {output or '—'}")
+            elif check in VARYING_CHECKS and check in host and host[check][0] >= 1 and output != host[check][1]:
+                found.append(f"{check}: {output}")
+        out[(dataset, platform)] = tuple(found)
+    return out
+
+
+CHECK_ORDER = ("kernel_release", "cpu_count", "mem_total", "cpu_model", "smaps_rollup", "pressure_cpu", "cgroup_fs",
+               "boot_id", "pid_max")
+VARYING_CHECKS = ("kernel_release", "cpu_count", "mem_total", "cpu_model", "pid_max")
+"""Checks whose answer, not only whether there is one, tells platforms apart (a boot id always differs)."""
+
+
+def _check_rank(check: str) -> int:
+    return CHECK_ORDER.index(check) if check in CHECK_ORDER else len(CHECK_ORDER)
 
 
 def setup(host_id: str, name: str) -> str:
@@ -88,18 +140,28 @@ def short(digest: str) -> str:
 
 
 def _column(r: dict, tr: Translator) -> str:
-    return tr("{kind} {digest}").format(kind=tr(ARTIFACT_KINDS.get(str(r["platform"]), str(r["platform"]))),
+    return tr("{kind} {digest}").format(kind=tr(ARTIFACT_KINDS.get(deck_platform_of(str(r["platform"])), str(r["platform"]))),
                                         digest=short(str(r["artifact"])))
 
 
-def _host(r: dict) -> str:
+def _host(r: dict, tr: Translator | None = None) -> str:
+    """A grid row: the host and dataset, and the platform when one digest ran on several platforms there."""
     name = r["host_name"] if r["host_name"] != r["host_id"] else str(r["host_id"])[:12]
-    return f"{name} · {r['dataset']}"
+    text = f"{name} · {r['dataset']}"
+    return f"{text} · {row_label(r, tr, False)}" if tr is not None and r.get("_by_platform") else text
+
+
+def _shared_here(frame: pd.DataFrame) -> pd.Series:
+    """Per row: whether its digest ran on more than one platform in its own dataset (one host, several runtimes)."""
+    if frame.empty:
+        return pd.Series([], dtype=bool)
+    counts = frame.groupby(["dataset", "artifact"])["platform"].transform("nunique")
+    return counts > 1
 
 
 def withhold(data: ChartInput, tr: Translator) -> str | None:
     hosts = _hosts(data)
-    if len(hosts) >= 2:
+    if len(hosts) >= 2 or bool(_shared_here(data.summary).any()):
         return None
     label = data.summary["host_label"].iloc[0] if not data.summary.empty else "—"
     return tr(
@@ -111,8 +173,9 @@ def withhold(data: ChartInput, tr: Translator) -> str | None:
 
 def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     frame = _ordered(data.summary, data.datasets).copy()
+    frame["_by_platform"] = bool(_shared_here(frame).any())
     frame["column"] = [_column(r, tr) for r in frame.to_dict("records")]
-    frame["host"] = [_host(r) for r in frame.to_dict("records")]
+    frame["host"] = [_host(r, tr) for r in frame.to_dict("records")]
     frame["verdict_label"] = [tr(VERDICTS[v]) for v in frame["verdict"]]
     frame["text"] = [
         tr("{ok} ok, {failed} failed").format(ok=tr.integer(n), failed=tr.integer(f)) if f
@@ -138,10 +201,13 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
 
 def table(data: ChartInput, tr: Translator) -> DataTable:
     frame = _ordered(data.summary, data.datasets)
-    keys = ("host", "dataset", "platform", "artifact", "suites", "n", "failures", "verdict")
+    probed = "findings" in frame and bool((frame["suites"].map(lambda s: "portability" in s)).any())
+    keys = ("host", "dataset", "platform", "artifact", "suites", "n", "failures", "verdict",
+            *(("findings",) if probed else ()))
     header = {
         "host": tr("Host"), "dataset": tr("Dataset"), "platform": tr("Platform"), "artifact": tr("What ran (digest)"),
         "suites": tr("Suites"), "n": tr("Samples ok"), "failures": tr("Samples failed"), "verdict": tr("Ran?"),
+        "findings": tr("What differed (portability probe)"),
     }
     out = []
     for r in frame.to_dict("records"):
@@ -150,11 +216,14 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
             "dataset": Cell(str(r["dataset"])),
             "platform": Cell(row_label(r, tr, False)),
             "artifact": Cell(tr("{kind} {digest}").format(
-                kind=tr(ARTIFACT_KINDS.get(str(r["platform"]), str(r["platform"]))), digest=short(str(r["artifact"])))),
+                kind=tr(ARTIFACT_KINDS.get(deck_platform_of(str(r["platform"])), str(r["platform"]))),
+                digest=short(str(r["artifact"])))),
             "suites": Cell(", ".join(r["suites"])),
             "n": Cell(tr.integer(r["n"]), float(r["n"])),
             "failures": Cell(tr.integer(r["failures"]), float(r["failures"])),
             "verdict": Cell(tr(VERDICTS[str(r["verdict"])])),
+            "findings": Cell("; ".join(r.get("findings") or ()) or (
+                tr("nothing") if "portability" in r["suites"] else "—")),
         }
         ident = tuple((k, str(r[k])) for k in ("dataset", "host_id", "platform", "accelerator", "artifact"))
         out.append(Row(tuple(cells[k] for k in keys), ident))
@@ -171,9 +240,10 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
 
 
 def describe(data: ChartInput, tr: Translator) -> str:
-    frame = _ordered(data.summary, data.datasets)
+    frame = _ordered(data.summary, data.datasets).copy()
+    frame["_by_platform"] = bool(_shared_here(frame).any()) if not frame.empty else False
     parts = [
-        tr("{host}, {column}: {verdict}").format(host=_host(r), column=_column(r, tr), verdict=tr(VERDICTS[r["verdict"]]))
+        tr("{host}, {column}: {verdict}").format(host=_host(r, tr), column=_column(r, tr), verdict=tr(VERDICTS[r["verdict"]]))
         for r in frame.to_dict("records")
     ]
     return tr(
@@ -185,6 +255,8 @@ def describe(data: ChartInput, tr: Translator) -> str:
 def passage(data: ChartInput, tr: Translator) -> str:
     frame = _ordered(data.summary, data.datasets)
     hosts = _hosts(data)
+    if len(hosts) < 2 and bool(_shared_here(frame).any()):
+        return _one_host_runtimes(frame, tr)
     if len(hosts) < 2:
         ran = frame[(frame["platform"] == "container") & (frame["n"] > 0)]
         return tr(
@@ -226,6 +298,29 @@ def passage(data: ChartInput, tr: Translator) -> str:
         texts.append(tr("The {n} hosts have the same CPU, OS, kernel and engine versions ({label}): this shows the "
                         "image running on several machines alike, not across different set-ups.").format(
             n=tr.integer(len(hosts)), label=frame["host_label"].iloc[0]))
+    return " ".join(texts)
+
+
+def _one_host_runtimes(frame: pd.DataFrame, tr: Translator) -> str:
+    """One host, one image on several runtimes and engines: which ran it, and what the probe saw differ."""
+    shared = frame[_shared_here(frame)]
+    texts = []
+    for digest in dict.fromkeys(shared["artifact"]):
+        rows = shared[shared["artifact"] == digest]
+        ran = [row_label(r, tr, False) for r in rows.to_dict("records") if r["verdict"] == "ran"]
+        not_ran = [row_label(r, tr, False) for r in rows.to_dict("records") if r["verdict"] != "ran"]
+        kind = tr(ARTIFACT_KINDS.get(deck_platform_of(str(rows.iloc[0]["platform"])), str(rows.iloc[0]["platform"])))
+        text = tr("On this host the same {kind} {digest} ran on {platforms}").format(
+            kind=kind, digest=short(digest), platforms=series_list(tr, ran) or "—")
+        if not_ran:
+            text += "; " + tr("it had failures on {hosts}").format(hosts=series_list(tr, not_ran))
+        texts.append(text + ".")
+    differed = [f"{row_label(r, tr, False)} ({'; '.join(r['findings'])})" for r in frame.to_dict("records")
+                if r.get("findings")]
+    if differed:
+        texts.append(tr("The image ran unchanged, but what it saw differed: {items}. That is the limit of the deck's "
+                        "compatibility claim (slide 12): the image carries its files, not the kernel under it.").format(
+            items="; ".join(differed)))
     return " ".join(texts)
 
 

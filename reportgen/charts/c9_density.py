@@ -126,7 +126,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     layers = [
         measured.mark_bar(height=ROW_HEIGHT * 0.6).encode(
             x=alt.X("value:Q", scale=x_scale, title=x_title, axis=alt.Axis(grid=True, tickCount=6, format="d")),
-            y=y, color=platform_colour()),
+            y=y, color=platform_colour(present=frame["platform"])),
         measured.mark_text(align="left", dx=6, fontSize=10.5, color="#222222").encode(
             x=alt.X("value:Q", scale=x_scale), y=y, text="text:N"),
     ]
@@ -157,9 +157,9 @@ def _memory_panel(frame: pd.DataFrame, tr: Translator) -> alt.LayerChart:
     return alt.layer(
         base.mark_rule(strokeWidth=2.5).encode(
             x=alt.X("per_instance_low:Q", scale=x_scale, title=title, axis=alt.Axis(grid=True, values=decades, format="~g")),
-            x2="per_instance_high:Q", y=y, color=platform_colour()),
+            x2="per_instance_high:Q", y=y, color=platform_colour(present=mem["platform"])),
         base.mark_point(filled=True, size=80, opacity=1).encode(
-            x=alt.X("per_instance:Q", scale=x_scale), y=y, color=platform_colour()),
+            x=alt.X("per_instance:Q", scale=x_scale), y=y, color=platform_colour(present=mem["platform"])),
         base.mark_text(align="left", dx=8, dy=-8, fontSize=10.5, color="#222222").encode(
             x=alt.X("per_instance_high:Q", scale=x_scale), y=y, text="text:N"),
     ).properties(width=WIDTH, height=ROW_HEIGHT * max(len(mem), 1))

@@ -13,7 +13,7 @@ from typing import Iterable, Mapping
 import altair as alt
 import pandas as pd
 
-from reportgen.charts.base import PLATFORM_COLOURS, order_rows, row_label
+from reportgen.charts.base import colour_scale, order_rows, row_label
 from reportgen.i18n.catalogs import Translator
 from reportgen.pages.contexts import Cell
 
@@ -61,12 +61,9 @@ def exact_text(tr: Translator, row: Mapping[str, object], fmt) -> str:
     return text
 
 
-def platform_colour(field: str = "platform") -> alt.Color:
-    return alt.Color(
-        f"{field}:N",
-        scale=alt.Scale(domain=list(PLATFORM_COLOURS), range=list(PLATFORM_COLOURS.values())),
-        legend=None,
-    )
+def platform_colour(field: str = "platform", present: Iterable[object] = ()) -> alt.Color:
+    """Colour by platform; `present`: the platforms the chart draws, so their variants get their own shades."""
+    return alt.Color(f"{field}:N", scale=colour_scale(present), legend=None)
 
 
 def labelled(frame: pd.DataFrame, datasets: tuple[str, ...], tr: Translator, multi: bool, extra: tuple[str, ...] = ()) -> pd.DataFrame:

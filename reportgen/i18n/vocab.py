@@ -1,4 +1,4 @@
-"""The words the report uses for dataset values: platforms, accelerators, phases.
+"""The words the report uses for dataset values: platforms and their families, accelerators, phases.
 
 Values in a dataset (`process`, `vm`, `kernel_started`, ...) are identifiers;
 readers see these labels, translated through the catalogs. Unknown values
@@ -7,21 +7,42 @@ readers see these labels, translated through the catalogs. Unknown values
 
 from __future__ import annotations
 
+from collector.dataset import DECK_PLATFORMS, VARIANTS, family_of
 from reportgen.i18n.catalogs import N_, Translator
 
-PLATFORM_ORDER: tuple[str, ...] = ("process", "container", "vm")
-"""Platforms in the order every chart and table lists them (lightest first)."""
+PLATFORM_ORDER: tuple[str, ...] = DECK_PLATFORMS
+"""The deck's three platforms, one per family, lightest first: what every chart expects to show (gap notes)."""
+
+VARIANT_ORDER: tuple[str, ...] = tuple(v.name for v in VARIANTS)
+"""Every platform in the order charts and tables list them: the deck's families as the main grouping
+(physical, container, VM), and inside each family its variants by isolation strength, weakest first
+(collector/dataset/families.py says why each sits where it does)."""
 
 PLATFORM_LABELS: dict[str, str] = {
     "process": N_("Physical (bare process)"),
     "container": N_("Container"),
+    "crun": N_("Container · crun"),
+    "podman": N_("Container · Podman"),
+    "gvisor": N_("Container · gVisor sandbox"),
     "vm": N_("Virtual machine"),
+    "microvm": N_("Virtual machine · microvm"),
 }
+"""A variant's label starts with its family's, so the family stays the grouping a reader sees."""
 
 PLATFORM_SHORT: dict[str, str] = {
     "process": N_("Process"),
     "container": N_("Container"),
+    "crun": N_("crun"),
+    "podman": N_("Podman"),
+    "gvisor": N_("gVisor"),
     "vm": N_("VM"),
+    "microvm": N_("microVM"),
+}
+
+FAMILY_LABELS: dict[str, str] = {
+    "physical": N_("Physical server"),
+    "container": N_("Container"),
+    "vm": N_("Virtual machine"),
 }
 
 ACCELERATOR_LABELS: dict[str, str] = {
@@ -49,7 +70,7 @@ def platform_label(platform: str, accelerator: str, tr: Translator, *, short: bo
     """`Container`, `Virtual machine (KVM)`: a VM label always says how it was accelerated."""
     labels = PLATFORM_SHORT if short else PLATFORM_LABELS
     label = tr(labels[platform]) if platform in labels else platform
-    if platform == "vm" and accelerator in ("kvm", "tcg"):
+    if family_of(platform) == "vm" and accelerator in ("kvm", "tcg"):
         label = f"{label} ({accelerator.upper()})"
     return label
 
@@ -62,6 +83,10 @@ def phase_label(phase: str, tr: Translator) -> str:
     return tr(PHASE_LABELS[phase]) if phase in PHASE_LABELS else phase
 
 
+def family_label(family: str, tr: Translator) -> str:
+    return tr(FAMILY_LABELS[family]) if family in FAMILY_LABELS else family
+
+
 def platform_rank(platform: str) -> int:
-    """Sort key placing known platforms in PLATFORM_ORDER and unknown ones after."""
-    return PLATFORM_ORDER.index(platform) if platform in PLATFORM_ORDER else len(PLATFORM_ORDER)
+    """Sort key placing known platforms in VARIANT_ORDER (family, then isolation strength) and unknown ones after."""
+    return VARIANT_ORDER.index(platform) if platform in VARIANT_ORDER else len(VARIANT_ORDER)

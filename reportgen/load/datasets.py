@@ -16,7 +16,7 @@ from typing import Any, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from collector.dataset import DATASETS_ROOT_ENV, METRICS, SAMPLES_FILE, Dataset, DatasetError, read_dataset
+from collector.dataset import DATASETS_ROOT_ENV, METRICS, SAMPLES_FILE, Dataset, DatasetError, deck_platform_of, read_dataset
 
 GOLDEN = ("golden", "reference")
 """Default dataset: the newest committed version of `<datasets root>/golden/reference`."""
@@ -126,8 +126,9 @@ MANIFEST_COLUMNS: tuple[str, ...] = ("dataset", "artifact", "host_label", "host_
 
 
 def artifact_digest(manifest: dict[str, Any], platform: str) -> str | None:
-    """The digest of what `platform` ran in this dataset (container image id, binary or initramfs sha256)."""
-    for key in ARTIFACT_KEYS.get(platform, ()):
+    """The digest of what `platform` ran in this dataset (container image id, binary or initramfs sha256);
+    a variant is looked up as its family's deck platform (crun, gVisor and Podman run the container image)."""
+    for key in ARTIFACT_KEYS.get(deck_platform_of(platform), ()):
         value = manifest_get(manifest, "artifacts", platform, key)
         if isinstance(value, str) and value:
             return value
@@ -160,7 +161,7 @@ def _artifact_column(dataset: Dataset, table: pa.Table) -> pa.Array:
     if not isinstance(workload, str) or table.num_rows == 0:
         return column
     own = pc.equal(table["workload"], workload)
-    for platform in ARTIFACT_KEYS:
+    for platform in sorted({str(p) for p in pc.unique(table["platform"]).to_pylist()}):
         digest = artifact_digest(dataset.manifest, platform)
         if digest is not None:
             hit = pc.and_(own, pc.equal(table["platform"], platform))

@@ -1,0 +1,137 @@
+"""The platform variants (crun, Podman, gVisor, microvm): registry, families, chart grouping, C8 findings, argv."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pyarrow as pa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.unit.dataset_factory import make_manifest, make_samples  # noqa: E402
+
+from collector.dataset import NOT_APPLICABLE, VARIANTS, family_of, write_version  # noqa: E402
+from collector.dataset.families import PLATFORM_NAMES  # noqa: E402
+
+
+def test_the_registry_is_the_families_table_in_its_order():
+    from collector.platforms import PLATFORMS
+
+    assert tuple(PLATFORMS) == PLATFORM_NAMES
+    assert [family_of(p) for p in PLATFORMS] == ["physical", "container", "container", "container", "container", "vm", "vm"]
+
+
+def test_suites_treat_each_variant_as_its_family_deck_platform():
+    from collector.suites.base import engine_of, kind
+
+    assert {p: kind(p) for p in PLATFORM_NAMES} == {
+        "process": "process", "container": "container", "crun": "container", "podman": "container",
+        "gvisor": "container", "vm": "vm", "microvm": "vm"}
+    assert engine_of("podman") == "podman" and engine_of("gvisor") == "docker"
+
+
+def test_charts_group_by_family_and_label_variants_under_their_family():
+    from reportgen.i18n.catalogs import translator
+    from reportgen.i18n.vocab import platform_label, platform_rank
+
+    shuffled = ["microvm", "gvisor", "process", "vm", "podman", "container", "crun"]
+    ordered = sorted(shuffled, key=platform_rank)
+    assert ordered == ["process", "container", "crun", "podman", "gvisor", "vm", "microvm"]
+    for lang, container, vm in (("en", "Container", "Virtual machine"), ("ko", "컨테이너", "가상 머신")):
+        tr = translator(lang)
+        for v in VARIANTS:
+            label = platform_label(v.name, "tcg", tr)
+            if v.family == "container":
+                assert label.startswith(container)
+            if v.family == "vm":
+                assert label.startswith(vm) and label.endswith("(TCG)")
+
+
+def test_colour_scale_of_the_deck_platforms_is_unchanged_and_variants_are_added_when_drawn():
+    from reportgen.charts.base import PLATFORM_COLOURS, colour_scale
+
+    assert colour_scale(["vm", "process"]).to_dict()["domain"] == list(PLATFORM_COLOURS)
+    scale = colour_scale(["microvm", "gvisor", "container"]).to_dict()
+    assert scale["domain"] == ["process", "container", "vm", "gvisor", "microvm"]
+    assert len(set(scale["range"])) == 5
+
+
+def _build(tmp_path: Path, table: pa.Table):
+    from reportgen.commands.build import summarise
+    from reportgen.load.datasets import load
+
+    write_version(tmp_path / "ds", table, make_manifest(run={"workload": "busybox", "suites": ["startup"]}))
+    return summarise(load([str(tmp_path / "ds")]))
+
+
+def test_a_suite_that_does_not_apply_says_why_instead_of_a_gap(tmp_path):
+    from reportgen.charts.base import PLATFORM_ORDER, gap_notes
+    from reportgen.i18n.catalogs import translator
+
+    table = make_samples(4, platform=["process", "container", "vm", "crun"],
+                         ok=[True, True, True, False], value=[0.01, 0.3, 3.0, None],
+                         error=[None, None, None, NOT_APPLICABLE + "the reason in the dataset"])
+    inputs = _build(tmp_path, table)
+    for lang, words in (("en", "does not apply"), ("ko", "해당하지 않습니다")):
+        notes = gap_notes(inputs["C3"], PLATFORM_ORDER, translator(lang))
+        assert any(words in n and "the reason in the dataset" in n and "crun" in n for n in notes), notes
+
+
+def _probe_rows(image: str) -> pa.Table:
+    checks = {"process": {"kernel_release": (1, "6.1.0-host"), "smaps_rollup": (1, "Rss: 1 kB")},
+              "container": {"kernel_release": (1, "6.1.0-host"), "smaps_rollup": (1, "Rss: 1 kB")},
+              "gvisor": {"kernel_release": (1, "4.4.0"), "smaps_rollup": (0, "No such file or directory")}}
+    rows = [(p, c, v, out) for p, cs in checks.items() for c, (v, out) in cs.items()]
+    digests = {"process": "sha256:b1", "container": image, "gvisor": image}
+    return make_samples(
+        len(rows), suite="portability", chart_id="C8", metric="check_ok", unit="count", workload="busybox-portability",
+        platform=[r[0] for r in rows], phase=[r[1] for r in rows], value=[float(r[2]) for r in rows],
+        detail=[json.dumps({"digest": digests[r[0]], "output": r[3]}) for r in rows])
+
+
+def test_c8_shows_one_image_on_several_runtimes_of_one_host_and_what_differed(tmp_path):
+    from reportgen.i18n.catalogs import translator
+
+    image = "sha256:" + "ab" * 32
+    inputs = _build(tmp_path, _probe_rows(image))
+    from reportgen.charts.c8_portability import DEFINITION
+
+    data = inputs["C8"]
+    tr = translator("en")
+    assert DEFINITION.withhold(data, tr) is None  # one host, but one digest on two runtimes: something to compare
+    table = DEFINITION.table(data, tr)
+    cells = {row.cells[2].text: [c.text for c in row.cells] for row in table.rows}
+    gvisor = next(v for k, v in cells.items() if "gVisor" in k)
+    assert "smaps_rollup: No such file or directory" in gvisor[-1] and "kernel_release: 4.4.0" in gvisor[-1]
+    assert cells["Container"][-1] == "nothing"
+    assert "abababababab" in DEFINITION.passage(data, tr)
+
+
+def test_probe_lines_are_parsed_per_check():
+    from collector.workloads.portability_probe import CHECKS, parse_probe, probe_script
+
+    lines = ["VMCBENCH-PROBE kernel_release 0 4.4.0", "noise", "[  1.0] VMCBENCH-PROBE smaps_rollup 1 cat: can't open\r",
+             "VMCBENCH-PROBE unknown 0 x"]
+    assert parse_probe(lines) == {"kernel_release": (0, "4.4.0"), "smaps_rollup": (1, "cat: can't open")}
+    assert all(name in probe_script() for name in CHECKS)
+    assert "mount" not in probe_script()  # read-only: the bare process runs it on the host
+
+
+def test_microvm_argv_has_the_machine_no_pci_disks_and_the_tsc_rate_under_tcg(monkeypatch):
+    from collector.platforms import microvm
+    from collector.platforms.microvm import MICROVM_MACHINE, MicrovmPlatform
+
+    monkeypatch.setattr(microvm, "host_tsc_khz", lambda: 2596138)
+    plat = object.__new__(MicrovmPlatform)
+    plat.qemu, plat._tmp = "qemu-system-x86_64", Path("/tmp")
+    plat.ctx = SimpleNamespace(vm_memory_mib=256, vm_cpus=1, run_id="r1")
+    plat.kernel = SimpleNamespace(vmlinuz="/k/vmlinuz")
+    plat.spec = SimpleNamespace(disks=(Path("/d/a.img"),), initrd=Path("/i.cpio"), append="", memory_mib=None)
+    argv = plat.argv("tcg", 0, Path("/tmp/p.pid"))
+    assert argv[1:3] == ["-M", MICROVM_MACHINE]
+    assert "-device" in argv and "virtio-blk-device,drive=d0" in argv
+    assert not any("if=virtio" in a for a in argv)
+    assert argv[argv.index("-append") + 1].endswith("tsc_early_khz=2596138")
+    assert "tsc_early_khz" not in " ".join(plat.argv("kvm", 0, Path("/tmp/p.pid")))
