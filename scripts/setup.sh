@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Set up a fresh Debian 12 machine for vmcbench. Idempotent: installs only what is missing.
 #   scripts/setup.sh report   apt packages to render reports + the venv (no Docker, no QEMU)
-#   scripts/setup.sh test     everything the tests need, and a running Docker daemon
+#   scripts/setup.sh test     everything the tests need: a running Docker daemon with the crun and runsc
+#                             runtimes, Podman's API service, and (only if crun needs it) a cgroup fix
+# Host changes beyond packages and daemons are printed and recorded in /run/vmcbench-host-changes,
+# which the collector's host fingerprint reads (host_changes).
 set -euo pipefail
 mode=${1:-test}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
 report_pkgs=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils)
-engine_pkgs=(docker.io qemu-system-x86 busybox-static hyperfine e2fsprogs debootstrap)
+engine_pkgs=(docker.io qemu-system-x86 busybox-static hyperfine e2fsprogs debootstrap crun runsc podman)
 browser_pkgs=(chromium)
 
 need=()
@@ -39,11 +42,9 @@ if [ ! -f "$stamp" ]; then
 fi
 
 if [ "$mode" = test ]; then
-  if ! docker version >/dev/null 2>&1; then
-    echo "setup: starting dockerd --bridge=none --iptables=false"
-    nohup dockerd --bridge=none --iptables=false >/var/log/vmcbench-dockerd.log 2>&1 &
-    for _ in $(seq 60); do docker version >/dev/null 2>&1 && break; sleep 1; done
-    docker version >/dev/null 2>&1 || { echo "setup: dockerd did not come up; see /var/log/vmcbench-dockerd.log" >&2; exit 1; }
-  fi
+  . scripts/engines.sh
+  cgroup_fix_for_crun
+  start_docker
+  start_podman
 fi
 echo "setup: ready ($mode)"
