@@ -12,6 +12,8 @@ from collector.dataset.families import (
     IDENTITY_COLUMNS,
     VARIANTS,
     Variant,
+    deck_platform_of,
+    engine_of,
     family_of,
     variant_rank,
 )
@@ -54,7 +56,7 @@ from collector.dataset.store import (
 from collector.dataset.units import Units, units
 
 __all__ = [
-    "DECK_PLATFORMS", "FAMILIES", "IDENTITY_COLUMNS", "VARIANTS", "Variant", "family_of", "variant_rank",
+    "DECK_PLATFORMS", "FAMILIES", "IDENTITY_COLUMNS", "VARIANTS", "Variant", "deck_platform_of", "engine_of", "family_of", "variant_rank",
     "COLUMNS", "DATASETS_ROOT_ENV", "EXACT_UNITS", "MANIFEST_FILE", "METRICS", "NOT_APPLICABLE", "SAMPLES_FILE", "SAMPLE_SCHEMA",
     "SCHEMA_VERSION", "SUITE_NAMES", "Dataset", "DatasetError", "Location", "MedianCI", "Metric", "SchemaTooNew",
     "Units", "better_of", "find_metric", "by_chart", "charts_of", "committed_versions", "exact_groups", "failures", "is_exact",
