@@ -10,6 +10,16 @@ podman_config=$conf_dir/containers.conf
 podman_sock=/run/vmcbench-podman.sock
 dockerd_args=(--bridge=none --iptables=false --config-file "$daemon_config")
 
+# Run a daemon in the background without the caller's open files: a daemon inherits every descriptor,
+# so one started under `flock LOCK scripts/setup.sh` (CI, or the integration lock) would hold LOCK for
+# as long as it lives and every later `flock LOCK` would wait forever.
+detached() {
+  (
+    for fd in $(ls /proc/$BASHPID/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done
+    exec nohup "$@" </dev/null
+  ) &
+}
+
 record_change() { echo "setup: HOST CHANGE: $*"; echo "$(date -u +%FT%TZ) $*" >> /run/vmcbench-host-changes; }
 
 install_configs() {
@@ -52,7 +62,7 @@ wait_docker() {
 
 launch_dockerd() {
   echo "setup: starting dockerd ${dockerd_args[*]}"
-  nohup dockerd "${dockerd_args[@]}" >>/var/log/vmcbench-dockerd.log 2>&1 &
+  detached dockerd "${dockerd_args[@]}" >>/var/log/vmcbench-dockerd.log 2>&1
   wait_docker
 }
 
@@ -87,8 +97,8 @@ start_podman() {
   command -v podman >/dev/null || return 0
   curl -sf --unix-socket "$podman_sock" http://d/_ping >/dev/null 2>&1 && return 0
   echo "setup: starting podman system service --time=0 unix://$podman_sock"
-  CONTAINERS_CONF="$podman_config" nohup podman system service --time=0 "unix://$podman_sock" \
-    >>/var/log/vmcbench-podman.log 2>&1 &
+  CONTAINERS_CONF="$podman_config" detached podman system service --time=0 "unix://$podman_sock" \
+    >>/var/log/vmcbench-podman.log 2>&1
   for _ in $(seq 30); do curl -sf --unix-socket "$podman_sock" http://d/_ping >/dev/null 2>&1 && return 0; sleep 1; done
   echo "setup: warning: Podman's API did not answer at $podman_sock; see /var/log/vmcbench-podman.log" >&2
 }
