@@ -31,9 +31,10 @@ def one_start(name: str, workload: Workload, accel: str = "auto") -> tuple[str, 
         inst = plat.start(workload, 0)
         plat.stop(inst)
         ident = plat.identity()
-        version = ident["runtime_version"] if ident["runtime_version"] != "none" else ident["engine_version"]
-        how = f", {plat.accelerator}" if plat.accelerator != "none" else ""
-        return OK, f"{ident['engine']} {ident['engine_version']}; {version}{how}; ready in {inst.start_time:.2f} s"
+        parts = [f"{ident['engine']} {ident['engine_version']}"]
+        parts += [ident["runtime_version"]] if ident["runtime_version"] not in ("none", "unknown") else []
+        parts += [f"machine {ident['machine']}, {plat.accelerator}"] if plat.accelerator != "none" else []
+        return OK, f"{'; '.join(parts)}; ready in {inst.start_time:.2f} s"
     except (StartFailed, PlatformUnavailable, OSError) as exc:
         return UNUSABLE, str(exc).splitlines()[0][:300]
     finally:
