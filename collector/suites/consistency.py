@@ -63,7 +63,7 @@ class ConsistencySuite(Suite):
                     else:
                         platform, facts = opened[name]
                         try:
-                            getattr(self, f"_{name}")(session, platform, facts, work, n, tmp, common)
+                            getattr(self, f"_{kind(name)}")(session, platform, facts, work, n, tmp, common)
                         except MEASUREMENT_ERRORS as exc:  # a failed measurement is a row, not a lost run
                             session.log.add(metric="distinct_fingerprints", value=None,
                                             error=one_line(exc), detail={"n": n}, **common)
