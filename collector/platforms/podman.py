@@ -93,13 +93,20 @@ class PodmanPlatform(ContainerPlatform):
 
 def remove_podman_labelled(run_id: str | None = None, images: bool = True) -> list[str]:
     """`remove_labelled` against the Podman socket (PlatformUnavailable if it does not answer)."""
+    from docker.errors import APIError
+
     from collector.context import LABEL_MANAGED
 
-    client = podman_client(timeout=10)
+    client = podman_client(timeout=60)
     removed = []
     try:
         flt = {"label": [f"{LABEL_MANAGED}=1"] + ([f"vmcbench.run={run_id}"] if run_id else [])}
         for c in client.containers.list(all=True, filters=flt):
+            if c.status == "running":  # Podman's forced remove waits out the stop timeout first (10 s); kill instead
+                try:
+                    c.kill()
+                except APIError:
+                    pass
             c.remove(force=True)
             removed.append(f"podman container {c.name}")
         if images:
