@@ -48,7 +48,8 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     frame = details(frame, "set", "k", "app_bytes", "base_bytes")
     frame["set"] = frame["set"].map(lambda s: s if isinstance(s, str) else "unknown")
-    frame["k"] = [int(k) if isinstance(k, (int, float)) else int(i) + 1 for k, i in zip(frame["k"], frame["instance"])]
+    frame["k"] = [int(k) if isinstance(k, (int, float)) and k == k else int(i) + 1  # NaN: a row without k ("not applicable")
+                  for k, i in zip(frame["k"], frame["instance"])]
     used = exact_groups(frame[frame["metric"] == "disk_used_bytes"], KEYS)
     for metric, name in (("image_size_sum_bytes", "listed"), ("disk_allocated_bytes", "allocated")):
         other = exact_groups(frame[frame["metric"] == metric], KEYS)
