@@ -118,45 +118,21 @@ def validate(path: Annotated[str, typer.Argument(help="A dataset version folder,
 @app.command()
 def doctor() -> None:
     """Tell what this host can measure: Docker, QEMU, KVM, cgroups, CPU and memory. Always exits 0."""
-    from collector.context import RunContext
-    from collector.probes.host import cgroup_version, cpu_model, os_name
-    from collector.platforms import PlatformUnavailable
-    from collector.platforms.container import docker_client
-    from collector.platforms.vm import VmPlatform, kvm_device_problem, qemu_version
-    from collector.workloads import busybox
+    from rich.markup import escape
 
-    import psutil
+    from collector.dataset import printable
+    from collector.run.doctor import OK, MISSING, checks
 
+    def probing() -> None:
+        console.print("probing KVM with a real guest (10 s at most) …")
+
+    style = {OK: "{}", MISSING: "[red]{}[/]"}
     table = Table(title="collector doctor", show_header=True)
-    table.add_column("part")
-    table.add_column("status")
-    table.add_column("detail")
-    table.add_row("cpu", "ok", f"{cpu_model()}, {os.cpu_count()} cores")
-    table.add_row("memory", "ok", f"{psutil.virtual_memory().total / 2**30:.1f} GiB")
-    table.add_row("os", "ok", f"{os_name()}, kernel {os.uname().release}, cgroup v{cgroup_version()}")
-    try:
-        client = docker_client(timeout=5)
-        v = client.version()
-        table.add_row("docker", "ok", f"Engine {v.get('Version')} (API {v.get('ApiVersion')}) at {os.environ.get('DOCKER_HOST', 'unix:///var/run/docker.sock')}")
-        client.close()
-    except PlatformUnavailable as exc:
-        table.add_row("docker", "[red]missing[/]", str(exc))
-    q = qemu_version()
-    table.add_row("qemu", "ok" if q != "not installed" else "[red]missing[/]", q if q != "not installed" else "apt-get install qemu-system-x86")
-    problem = kvm_device_problem()
-    if problem is None and q != "not installed":
-        with console.status("probing KVM with a real guest (10 s at most) …"):
-            try:
-                vm = VmPlatform(RunContext("doctor", accel="auto", kvm_probe_timeout=10))
-                vm.prepare(busybox())
-                vm.close()
-                note = vm.ctx.notes.get("kvm", "")
-                table.add_row("kvm", "ok" if vm.accelerator == "kvm" else "[yellow]unusable[/]", note)
-            except (PlatformUnavailable, FileNotFoundError) as exc:
-                table.add_row("kvm", "[yellow]unknown[/]", f"could not probe: {exc}")
-    else:
-        table.add_row("kvm", "[yellow]unusable[/]", problem or "QEMU missing")
-    table.add_row("busybox", *(("ok", "/bin/busybox") if Path("/bin/busybox").exists() else ("[red]missing[/]", "apt-get install busybox-static")))
+    for column in ("part", "status", "detail"):
+        table.add_column(column)
+    for row in checks(on_probe=probing):
+        status = style.get(row.status, "[yellow]{}[/]").format(row.status)
+        table.add_row(row.part, status, escape(printable(row.detail)))
     Console().print(table)
 
 

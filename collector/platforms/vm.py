@@ -57,15 +57,20 @@ def qemu_version() -> str:
         return "not installed"
 
 
+KVM_DEVICE_ENV = "VMCBENCH_KVM_DEVICE"
+"""Test hook: the device the KVM check opens instead of /dev/kvm (QEMU itself always uses /dev/kvm)."""
+
+
 def kvm_device_problem() -> str | None:
     """Why /dev/kvm cannot even be opened, or None if it can."""
-    if not os.path.exists("/dev/kvm"):
-        return "/dev/kvm does not exist (no KVM module or not exposed to this host)"
+    device = os.environ.get(KVM_DEVICE_ENV) or "/dev/kvm"
+    if not os.path.exists(device):
+        return f"{device} does not exist (no KVM module or not exposed to this host)"
     try:
-        fd = os.open("/dev/kvm", os.O_RDWR)
+        fd = os.open(device, os.O_RDWR)
         os.close(fd)
     except OSError as exc:
-        return f"/dev/kvm cannot be opened ({exc.strerror})"
+        return f"{device} cannot be opened ({exc.strerror})"
     return None
 
 
