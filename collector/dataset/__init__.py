@@ -7,6 +7,17 @@ reader shares: the statistics (`statistics`), the metric catalogue
 """
 
 from collector.dataset.metrics import METRICS, find as find_metric, SUITE_NAMES, Metric, better_of, by_chart, charts_of, metric, metrics_of
+from collector.dataset.names import (
+    MAX_DISTINCT,
+    MAX_MANIFEST_BYTES,
+    MAX_TEXT_CHARS,
+    NAME_PATTERN,
+    InvalidName,
+    check_name,
+    is_name,
+    printable,
+    shown,
+)
 from collector.dataset.schema import (
     COLUMNS,
     MANIFEST_FILE,
@@ -44,6 +55,8 @@ from collector.dataset.store import (
 from collector.dataset.units import Units, units
 
 __all__ = [
+    "InvalidName", "MAX_DISTINCT", "MAX_MANIFEST_BYTES", "MAX_TEXT_CHARS", "NAME_PATTERN", "check_name", "is_name",
+    "printable", "shown",
     "COLUMNS", "DATASETS_ROOT_ENV", "EXACT_UNITS", "MANIFEST_FILE", "METRICS", "SAMPLES_FILE", "SAMPLE_SCHEMA",
     "SCHEMA_VERSION", "SUITE_NAMES", "Dataset", "DatasetError", "Location", "MedianCI", "Metric", "SchemaTooNew",
     "Units", "better_of", "find_metric", "by_chart", "charts_of", "committed_versions", "exact_groups", "failures", "is_exact",

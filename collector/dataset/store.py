@@ -13,7 +13,7 @@ import hashlib
 import io
 import json
 import os
-import re
+import stat
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from collector.dataset import names
 from collector.dataset.migrations import upgrade
 from collector.dataset.schema import (
     MANIFEST_FILE,
@@ -35,7 +36,7 @@ from collector.dataset.schema import (
     problems,
 )
 
-VERSION_RE = re.compile(r"^v(\d+)$")
+VERSION_RE = names.VERSION_RE
 DATASETS_ROOT_ENV = "VMCBENCH_DATASETS"
 
 
@@ -164,9 +165,11 @@ def read_dataset(where: str | os.PathLike[str], *, verify_checksums: bool = True
     loc = resolve(where)
     manifest_loc = loc.child(MANIFEST_FILE)
     try:
-        manifest = json.loads(manifest_loc.read_bytes().decode("utf-8"))
+        manifest = names.parse_manifest(_read_regular(manifest_loc, names.MAX_MANIFEST_BYTES))
+    except names.InvalidName as exc:
+        raise DatasetError(f"{manifest_loc}: {exc}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DatasetError(f"{manifest_loc}: unreadable manifest ({exc})") from None
+        raise DatasetError(f"{manifest_loc}: unreadable manifest ({names.printable(str(exc))})") from None
     if not isinstance(manifest, dict):
         raise DatasetError(f"{manifest_loc}: manifest is not a JSON object")
     schema_version = manifest.get("schema_version")
@@ -180,14 +183,19 @@ def read_dataset(where: str | os.PathLike[str], *, verify_checksums: bool = True
     files = manifest.get("files")
     if not isinstance(files, dict) or SAMPLES_FILE not in files:
         raise DatasetError(f"{manifest_loc}: manifest lists no {SAMPLES_FILE}")
+    try:
+        names.check_manifest_names(manifest)
+    except names.InvalidName as exc:
+        raise DatasetError(f"{manifest_loc}: {exc}") from None
 
     blobs: dict[str, bytes] = {}
     for fname, meta in sorted(files.items()):
         floc = loc.child(fname)
         try:
-            blobs[fname] = floc.read_bytes()
-        except (OSError, FileNotFoundError):
-            raise DatasetError(f"{floc}: file listed in the manifest is missing") from None
+            blobs[fname] = _read_regular(floc, None)
+        except (OSError, FileNotFoundError) as exc:
+            reason = exc.strerror if isinstance(exc, _NotRegular) else "missing"
+            raise DatasetError(f"{floc}: file listed in the manifest is {reason}") from None
         if verify_checksums and sha256_bytes(blobs[fname]) != meta.get("sha256"):
             raise DatasetError(f"{floc}: sha256 does not match the manifest (file changed or damaged)")
 
@@ -212,6 +220,25 @@ def read_dataset(where: str | os.PathLike[str], *, verify_checksums: bool = True
     if found:
         raise DatasetError(f"{samples_loc}: {found[0]}")
     return Dataset(loc, manifest, table)
+
+
+class _NotRegular(OSError):
+    """A dataset file that is a symbolic link, a device, a FIFO, or too large: never read."""
+
+
+def _read_regular(floc: Location, limit: int | None) -> bytes:
+    """The bytes of a regular file (not a symlink, FIFO or device), at most `limit` of them."""
+    if floc.is_local:
+        info = os.lstat(floc.path)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+            raise _NotRegular(0, f"{kind} (refused)")
+        size = info.st_size
+    else:
+        size = floc.fs.get_file_info(floc.path).size or 0
+    if limit is not None and size > limit:
+        raise names.InvalidName(f"{size:,} bytes (at most {limit:,})")
+    return floc.read_bytes()
 
 
 def _parquet_bytes(table: pa.Table) -> bytes:
@@ -300,9 +327,10 @@ def write_version(
     found = problems(table)
     if found:
         raise DatasetError(f"refusing to write {root}: {found[0]}")
+    blobs = {SAMPLES_FILE: _parquet_bytes(table), **(extra_files or {})}
+    _check_names_before_writing(root, manifest, blobs)
     parents = committed_versions(root)
     version, loc = _claim_version(root, version)
-    blobs = {SAMPLES_FILE: _parquet_bytes(table), **(extra_files or {})}
     for fname, data in sorted(blobs.items()):
         _write_aside(loc.child(fname), data)
     full = {
@@ -316,6 +344,16 @@ def write_version(
     }
     _write_aside(loc.child(MANIFEST_FILE), manifest_bytes(full))
     return Dataset(loc, full, table)
+
+
+def _check_names_before_writing(root: Location, manifest: dict[str, Any], blobs: dict[str, bytes]) -> None:
+    """The names and limits readers enforce, checked before anything is written (see names.py)."""
+    draft = {**manifest, "dataset": root.name, "version": "v1", "files": {f: {} for f in blobs}}
+    try:
+        names.check_name(root.name, "dataset name (the folder's name)")
+        names.check_manifest_names(names.parse_manifest(manifest_bytes(draft)))
+    except names.InvalidName as exc:
+        raise DatasetError(f"refusing to write {root}: {exc}") from None
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
