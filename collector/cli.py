@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from collector.dataset import DatasetError, read_dataset
+from collector.dataset import DatasetError, printable, read_dataset
 from collector.platforms import PLATFORMS
 from collector.suites import SUITES
 
@@ -110,7 +110,7 @@ def validate(path: Annotated[str, typer.Argument(help="A dataset version folder,
     try:
         ds = read_dataset(path)
     except DatasetError as exc:
-        print(exc)
+        print(printable(" ".join(str(exc).split())))
         raise typer.Exit(2) from None
     print(f"OK {ds.label} ({ds.samples.num_rows} samples{'' if ds.complete else ', incomplete'})")
 

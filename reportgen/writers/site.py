@@ -24,7 +24,7 @@ from markupsafe import Markup
 from reportgen.i18n.catalogs import LANG_NAMES, Translator, translator
 from reportgen.load.datasets import Loaded, tidy
 from reportgen.pages.contexts import Cover, DataTable, DatasetCard, Fact, LangLink, ProvenanceEntry, ReportPage
-from reportgen.writers.downloads import PublishedDataset, PublishedFile, suite_table, suites, write_files
+from reportgen.writers.downloads import PublishedDataset, PublishedFile, inside, suite_table, suites, write_files
 from reportgen.pages.sections import dataset_card, provenance
 from reportgen.site_config import SiteConfig
 from reportgen.writers.html import environment
@@ -174,7 +174,8 @@ def write_site(
         written.append(_write(theme, "site_notes.html", notes, out / lang / "notes.html"))
         for entry in published:
             page = dataset_page(entry, files[entry.key], report, config, langs, tr)
-            written.append(_write(theme, "site_dataset.html", page, out / lang / "datasets" / f"{entry.slug}.html"))
+            target = inside(out, out / lang / "datasets" / f"{entry.slug}.html")
+            written.append(_write(theme, "site_dataset.html", page, target))
     check_pages(out)
     return written
 
