@@ -193,9 +193,10 @@ def read_dataset(where: str | os.PathLike[str], *, verify_checksums: bool = True
         floc = loc.child(fname)
         try:
             blobs[fname] = _read_regular(floc, None)
-        except (OSError, FileNotFoundError) as exc:
-            reason = exc.strerror if isinstance(exc, _NotRegular) else "missing"
-            raise DatasetError(f"{floc}: file listed in the manifest is {reason}") from None
+        except names.InvalidName as exc:
+            raise DatasetError(f"{floc}: file listed in the manifest is {exc}") from None
+        except OSError:
+            raise DatasetError(f"{floc}: file listed in the manifest is missing") from None
         if verify_checksums and sha256_bytes(blobs[fname]) != meta.get("sha256"):
             raise DatasetError(f"{floc}: sha256 does not match the manifest (file changed or damaged)")
 
@@ -222,22 +223,18 @@ def read_dataset(where: str | os.PathLike[str], *, verify_checksums: bool = True
     return Dataset(loc, manifest, table)
 
 
-class _NotRegular(OSError):
-    """A dataset file that is a symbolic link, a device, a FIFO, or too large: never read."""
-
-
 def _read_regular(floc: Location, limit: int | None) -> bytes:
     """The bytes of a regular file (not a symlink, FIFO or device), at most `limit` of them."""
     if floc.is_local:
         info = os.lstat(floc.path)
         if not stat.S_ISREG(info.st_mode):
             kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
-            raise _NotRegular(0, f"{kind} (refused)")
+            raise names.InvalidName(f"{kind} (refused: a dataset's files are read only as plain files)")
         size = info.st_size
     else:
         size = floc.fs.get_file_info(floc.path).size or 0
     if limit is not None and size > limit:
-        raise names.InvalidName(f"{size:,} bytes (at most {limit:,})")
+        raise names.InvalidName(f"file is {size:,} bytes (at most {limit:,})")
     return floc.read_bytes()
 
 

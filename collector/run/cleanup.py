@@ -6,7 +6,7 @@ import shutil
 import time
 from pathlib import Path
 
-from collector.dataset import Location, uncommitted_versions
+from collector.dataset import MANIFEST_FILE, Location, uncommitted_versions
 from collector.platforms import PlatformUnavailable
 from collector.platforms.container import remove_labelled
 from collector.platforms.pidfiles import kill_leftovers, kill_named_vms
@@ -26,10 +26,19 @@ def cleanup(datasets_root: Path | None, images: bool = True) -> tuple[list[str],
     except PlatformUnavailable as exc:
         warnings.append(f"containers not checked: {exc}")
     if datasets_root and datasets_root.is_dir():
-        for dataset_dir in sorted([datasets_root, *(p for p in datasets_root.rglob("*") if p.is_dir())]):
+        for dataset_dir in sorted([datasets_root, *(p for p in datasets_root.rglob("*") if p.is_dir() and not p.is_symlink())]):
             for loc in uncommitted_versions(Location.of(dataset_dir)):
-                if time.time() - Path(loc.path).stat().st_mtime < UNFINISHED_AGE_S:
-                    continue
-                shutil.rmtree(loc.path, ignore_errors=True)
-                removed.append(f"unfinished version {loc}")
+                if removable(Path(loc.path)):
+                    shutil.rmtree(loc.path, ignore_errors=True)
+                    removed.append(f"unfinished version {loc}")
     return removed, warnings
+
+
+def removable(folder: Path) -> bool:
+    """An unfinished version folder that is safe to delete: a real folder (not a symlink), old enough,
+    and with no manifest anywhere inside it (a committed version is never removed, even one nested there)."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    if time.time() - folder.stat().st_mtime < UNFINISHED_AGE_S:
+        return False
+    return not (folder / MANIFEST_FILE).exists() and not any(folder.rglob(MANIFEST_FILE))
