@@ -36,6 +36,7 @@ from typing import Iterator, Mapping
 from markupsafe import Markup
 
 from reportgen import __version__
+from reportgen.bundled import bundled
 from reportgen.writers import pdf
 from reportgen.pages import sections
 from reportgen.writers import site as site_pages
@@ -53,7 +54,7 @@ from reportgen.site_config import SITE_DIR, SiteConfig, load_site_config
 from reportgen.charts.render_svg import render, renderer_started
 from reportgen.writers.html import environment, render_page
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES_DIR = bundled("templates")
 """The default theme folder: base.html, report.html, handout.html, css/, fonts/."""
 
 ASSET_DIRS: tuple[str, ...] = ("css", "fonts")

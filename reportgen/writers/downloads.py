@@ -76,9 +76,14 @@ def published_datasets(publish: Sequence[str], report: Sequence[Dataset]) -> tup
     """Every version `publish` names (see SiteConfig.publish), then the report's datasets not among them.
 
     Versions of one dataset are listed newest first. A reference that names
-    nothing is a one-line DatasetError.
+    nothing is a one-line DatasetError, except that with no datasets root at
+    all ($VMCBENCH_DATASETS unset, no ./datasets) relative references are left out.
     """
     root = datasets_root()
+    if not root.is_dir() and DATASETS_ROOT_ENV not in os.environ:
+        # not run from a clone (an installed reportgen elsewhere): there is no datasets root to publish
+        # from, so relative entries name nothing; the report's own datasets are still published
+        publish = [ref for ref in publish if Path(ref).is_absolute()]
     found = [d for ref in publish for d in _versions(ref, root)]
     in_report = {_where(d) for d in report}
     seen: set[str] = set()
