@@ -8,9 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from collector.dataset import DatasetError, printable, read_dataset
+from collector.dataset import MAX_TEXT_CHARS, DatasetError, is_name, printable, read_dataset, shown
 from collector.platforms import PLATFORMS
 from collector.suites import SUITES
 
@@ -80,6 +81,12 @@ def run(
 
     if accel not in ("auto", "kvm", "tcg"):
         raise typer.BadParameter("--accel must be auto, kvm or tcg")
+    if not is_name(out.name):  # the folder's name is the dataset's name: refuse it now, not after the run
+        raise typer.BadParameter(f"{shown(out.name)} is not a valid dataset name (letters, digits, '.', '_', '-'; "
+                                 "at most 64; see docs/dataset-format.md)", param_hint="--out")
+    for option, text in (("--host-label", host_label), ("--note", note)):
+        if len(text) > MAX_TEXT_CHARS:
+            raise typer.BadParameter(f"at most {MAX_TEXT_CHARS:,} characters", param_hint=option)
     options = RunOptions(
         suites=_csv(suite, SUITES, "suite", extra=("all",)), platforms=_csv(platform, PLATFORMS, "platform"), repeat=repeat,
         warmup=warmup, workload=workload, accel=accel, timeout=timeout, kvm_probe_timeout=kvm_probe_timeout,
@@ -92,7 +99,7 @@ def run(
     try:
         ds = collect(options, str(out), console)
     except (ValueError, DatasetError) as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {escape(printable(str(exc)))}")
         raise typer.Exit(2) from None
     if ds is None:
         raise typer.Exit(130)
@@ -118,9 +125,6 @@ def validate(path: Annotated[str, typer.Argument(help="A dataset version folder,
 @app.command()
 def doctor() -> None:
     """Tell what this host can measure: Docker, QEMU, KVM, cgroups, CPU and memory. Always exits 0."""
-    from rich.markup import escape
-
-    from collector.dataset import printable
     from collector.run.doctor import OK, MISSING, checks
 
     def probing() -> None:

@@ -72,3 +72,13 @@ def test_a_write_breaking_a_limit_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match="no samples"):
         write_version(tmp_path / "mine", make_samples(0), make_manifest())
     assert not (tmp_path / "mine" / "v1").exists()
+
+
+def test_collector_run_refuses_a_bad_dataset_name_before_measuring(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from collector.cli import app
+
+    result = CliRunner().invoke(app, ["run", "--platform", "process", "--out", str(tmp_path / "../x y")])
+    assert result.exit_code == 2 and "not a valid dataset name" in result.output
+    assert not (tmp_path.parent / "x y").exists()
