@@ -37,7 +37,7 @@ from markupsafe import Markup
 
 from reportgen import __version__
 from reportgen.writers import pdf
-from reportgen.pages import sections
+from reportgen.pages import fleet, sections
 from reportgen.writers import site as site_pages
 from reportgen.pages import slides as slide_deck
 from reportgen.charts import ChartDef, ChartInput, registered
@@ -223,6 +223,10 @@ def summarise(loaded: Loaded) -> dict[str, ChartInput]:
 def chart_blocks(inputs: Mapping[str, ChartInput], tr: Translator, font_dir: Path) -> tuple[ChartBlock, ...]:
     """One block per registered chart: SVG, table and notes, or only the reason there is no chart."""
     definitions = registered()
+    if fleet.is_compact(next(iter(inputs.values())).datasets if inputs else ()):
+        return tuple(chart_block(d, inputs[d.chart_id], tr, font_dir) if d.chart_id in fleet.DRAWN_IN_FLEET
+                     else fleet.compact_block(d.chart_id, d.anchor, tr(d.title), tr(d.caption), inputs[d.chart_id], tr)
+                     for d in definitions)
     # vl-convert renders outside the GIL: two threads use both cores of a small machine
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         return tuple(pool.map(lambda d: chart_block(d, inputs[d.chart_id], tr, font_dir), definitions))
@@ -278,6 +282,12 @@ def report_page(
     options: BuildOptions,
 ) -> ReportPage:
     """The typed context report.html and handout.html render, in `tr`'s language."""
+    compact = fleet.is_compact(loaded.labels)  # many hosts: their cards are the fleet view's rows
+    cover, methods, matrix = sections.cover(loaded, tr), sections.methods(loaded, tr), build_matrix(inputs, tr)
+    provenance = sections.provenance(loaded, tr)
+    if compact:
+        cover, methods = replace(cover, datasets=()), fleet.compact_methods(methods, loaded, tr)
+        matrix, provenance = fleet.compact_matrix(matrix, len(loaded.datasets), tr), fleet.compact_provenance(provenance, tr)
     return ReportPage(
         lang=tr.lang,
         title=tr("Containers vs virtual machines, measured"),
@@ -285,15 +295,16 @@ def report_page(
         languages=tuple(
             LangLink(lang, LANG_NAMES[lang], f"../{lang}/report.html", lang == tr.lang) for lang in options.langs
         ),
-        cover=sections.cover(loaded, tr),
-        matrix=build_matrix(inputs, tr),
+        cover=cover,
+        matrix=matrix,
         charts=blocks,
-        methods=sections.methods(loaded, tr),
-        provenance=sections.provenance(loaded, tr),
+        methods=methods,
+        provenance=provenance,
         created=loaded.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         generator=f"reportgen {__version__}",
         handout_href="handout.pdf" if options.pdf else None,
         home_href="index.html" if options.site else None,
+        fleet=fleet.fleet_section(loaded, tr),
     )
 
 
