@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator, Mapping
 
+import pandas as pd
 from markupsafe import Markup
 
 from reportgen import __version__
@@ -211,8 +212,11 @@ def summarise(loaded: Loaded) -> dict[str, ChartInput]:
     for dataset in loaded.datasets:
         for platform, reason in sorted((manifest_get(dataset.manifest, "skipped_platforms", default={}) or {}).items()):
             skipped[(dataset.label, platform)] = str(reason)
+    compact = fleet.is_compact(loaded.labels)  # many hosts: only the charts still drawn are summarised
     return {
-        definition.chart_id: ChartInput(definition.summarise(loaded.samples), loaded.labels, skipped)
+        definition.chart_id: ChartInput(
+            pd.DataFrame() if compact and definition.chart_id not in fleet.DRAWN_IN_FLEET
+            else definition.summarise(loaded.samples), loaded.labels, skipped)
         for definition in registered()
     }
 
@@ -283,11 +287,11 @@ def report_page(
 ) -> ReportPage:
     """The typed context report.html and handout.html render, in `tr`'s language."""
     compact = fleet.is_compact(loaded.labels)  # many hosts: their cards are the fleet view's rows
-    cover, methods, matrix = sections.cover(loaded, tr), sections.methods(loaded, tr), build_matrix(inputs, tr)
-    provenance = sections.provenance(loaded, tr)
+    cover, methods, provenance = sections.cover(loaded, tr), sections.methods(loaded, tr), sections.provenance(loaded, tr)
     if compact:
         cover, methods = replace(cover, datasets=()), fleet.compact_methods(methods, loaded, tr)
-        matrix, provenance = fleet.compact_matrix(matrix, len(loaded.datasets), tr), fleet.compact_provenance(provenance, tr)
+        provenance = fleet.compact_provenance(provenance, tr)
+    matrix = build_matrix(inputs, tr, fleet.compact_evidence(len(loaded.datasets))) if compact else build_matrix(inputs, tr)
     return ReportPage(
         lang=tr.lang,
         title=tr("Containers vs virtual machines, measured"),

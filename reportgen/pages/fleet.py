@@ -14,11 +14,14 @@ to this view (one bar per host and platform would not be readable); C8
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Mapping
 
 import pandas as pd
 
 from collector.dataset import by_chart, spread
+from reportgen.charts import c2_evidence, c2_matrix
 from reportgen.charts.base import ChartInput
+from reportgen.charts.c2_matrix import Evidence
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.i18n.vocab import PLATFORM_ORDER, platform_label
 from reportgen.load.datasets import Loaded, host_name, manifest_get
@@ -28,8 +31,6 @@ from reportgen.pages.contexts import (
     ChartBlock,
     DataTable,
     EvidenceLink,
-    Matrix,
-    MatrixCell,
     Methods,
     Provenance,
     Row,
@@ -260,19 +261,16 @@ def compact_provenance(provenance: Provenance, tr: Translator) -> Provenance:
                             for e in provenance.entries))
 
 
-def compact_matrix(matrix: Matrix, datasets: int, tr: Translator) -> Matrix:
-    """C2 of a many-host build: a cell's per-dataset evidence becomes one link to the fleet view per chart."""
-    def cell(c: MatrixCell) -> MatrixCell:
-        by_chart: dict[str, list[EvidenceLink]] = {}
-        for link in c.evidence:
-            by_chart.setdefault(link.chart_id, []).append(link)
-        evidence = []
-        for chart_id, links in by_chart.items():
-            if len(links) <= 3:
-                evidence.extend(links)
-            else:
-                evidence.append(EvidenceLink(chart_id, "#fleet", tr("{n} datasets: every host's figures in the fleet "
-                                                                    "view").format(n=tr.integer(datasets))))
-        return replace(c, evidence=tuple(evidence))
+def compact_evidence(tr_datasets: int) -> dict[tuple[str, str], tuple[Evidence, ...]]:
+    """C2's evidence in a many-host build: per chart one link to the fleet view instead of a figure per dataset
+    (C8's own evidence, already counted over the hosts, stays)."""
+    def link(chart_id: str) -> Evidence:
+        def evidence(inputs: Mapping[str, ChartInput], platform: str, tr: Translator) -> list[EvidenceLink]:
+            return [EvidenceLink(chart_id, "#fleet", tr("{n} datasets: every host's figures in the fleet view").format(
+                n=tr.integer(tr_datasets)))]
+        return evidence
 
-    return replace(matrix, rows=tuple(replace(r, cells=tuple(cell(c) for c in r.cells)) for r in matrix.rows))
+    charts = {c2_matrix._start_time: "C3", c2_matrix._boot_chain: "C5", c2_evidence.overhead: "C1",
+              c2_evidence.density: "C9", c2_evidence.isolation: "C10", c2_evidence.scaling: "C11",
+              c2_evidence.drift: "C6", c2_evidence.image_size: "C4", c2_evidence.layer_reuse: "C7"}
+    return {key: tuple(link(charts[fn]) if fn in charts else fn for fn in fns) for key, fns in c2_matrix.EVIDENCE.items()}
