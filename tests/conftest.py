@@ -1,4 +1,4 @@
-"""A real S3 server for the store tests: moto in server mode, a separate process on 127.0.0.1 (never a patched client).
+"""Shared fixtures. A real S3 server for the store and fleet tests: moto in server mode, a separate process on 127.0.0.1 (never a patched client).
 
 moto[server] is in the `test` extra, so `scripts/setup.sh test` installs it; the fixture starts and stops it.
 """
