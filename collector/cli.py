@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from collector.dataset import MAX_TEXT_CHARS, DatasetError, is_name, printable, read_dataset, shown
+from collector.dataset import MAX_TEXT_CHARS, DatasetError, Location, is_name, printable, read_dataset, shown
 from collector.platforms import PLATFORMS
 from collector.suites import SUITES
 
@@ -58,7 +58,7 @@ def run(
     platform: Annotated[str, typer.Option(help="Platforms, comma-separated, measured interleaved: process, container, vm.")] = "process,container,vm",
     repeat: Annotated[int, typer.Option(min=1, help="Measured repetitions per platform.")] = 10,
     warmup: Annotated[int, typer.Option(min=0, help="Warm-up repetitions per platform, kept in the dataset but marked warmup=true.")] = 1,
-    out: Annotated[Path, typer.Option(help="Dataset folder; each run writes a new version (v1, v2, ...) inside it.")] = Path("datasets/local"),
+    out: Annotated[str, typer.Option(help="Dataset folder or s3://BUCKET/PREFIX/NAME (configured by the standard AWS variables); each run writes a new version (v1, v2, ...) inside it.")] = "datasets/local",
     workload: Annotated[str, typer.Option(help="Workload started on every platform (busybox: the host's static busybox).")] = "busybox",
     accel: Annotated[str, typer.Option(help="VM accelerator: auto tries KVM with a short timeout and falls back to TCG; kvm or tcg force one.")] = "auto",
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds an instance may take to become ready; then it is killed and recorded as a failed sample.")] = 60.0,
@@ -81,8 +81,9 @@ def run(
 
     if accel not in ("auto", "kvm", "tcg"):
         raise typer.BadParameter("--accel must be auto, kvm or tcg")
-    if not is_name(out.name):  # the folder's name is the dataset's name: refuse it now, not after the run
-        raise typer.BadParameter(f"{shown(out.name)} is not a valid dataset name (letters, digits, '.', '_', '-'; "
+    name = out.rstrip("/").rsplit("/", 1)[-1] if "://" in out else Path(out).absolute().name
+    if not is_name(name):  # the folder's name is the dataset's name: refuse it now, not after the run
+        raise typer.BadParameter(f"{shown(name)} is not a valid dataset name (letters, digits, '.', '_', '-'; "
                                  "at most 64; see docs/dataset-format.md)", param_hint="--out")
     for option, text in (("--host-label", host_label), ("--note", note)):
         if len(text) > MAX_TEXT_CHARS:
@@ -97,7 +98,9 @@ def run(
         suite_warmups=_counts(suite_warmup or [], "--suite-warmup", 0),
     )
     try:
-        ds = collect(options, str(out), console)
+        if out.startswith("s3://"):
+            Location.of(out).exists()  # reach the store (bucket, credentials) before measuring for minutes
+        ds = collect(options, out, console)
     except (ValueError, DatasetError) as exc:
         console.print(f"[red]error:[/] {escape(printable(str(exc)))}")
         raise typer.Exit(2) from None
@@ -142,18 +145,27 @@ def doctor() -> None:
 
 @app.command()
 def cleanup(
-    datasets: Annotated[Optional[Path], typer.Option(help="Also remove unfinished version folders (no manifest) under this folder.")] = Path("datasets"),
+    datasets: Annotated[Optional[str], typer.Option(help="Also remove unfinished version folders (no manifest) under this folder or s3://BUCKET/PREFIX.")] = "datasets",
     keep_images: Annotated[bool, typer.Option(help="Keep the cached workload images.")] = False,
 ) -> None:
     """Remove every container, image, VM and process a killed run left behind (by label, pid file, and QEMU by its vmcbench- name)."""
-    from collector.run.cleanup import cleanup as do_cleanup
+    from collector.run.cleanup import cleanup as do_cleanup, cleanup_datasets
 
-    removed, warnings = do_cleanup(datasets, images=not keep_images)
+    removed, warnings = do_cleanup(None, images=not keep_images)
     for w in warnings:
         console.print(f"[yellow]{w}[/]")
     for r in removed:
         print(f"removed {r}")
-    print(f"cleanup: {len(removed)} removed")
+    found: list[str] = []
+    if datasets:
+        try:
+            found = cleanup_datasets(datasets)
+        except DatasetError as exc:
+            console.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2) from None
+        for r in found:
+            print(f"removed {r}")
+    print(f"cleanup: {len(removed) + len(found)} removed")
 
 
 if __name__ == "__main__":  # pragma: no cover

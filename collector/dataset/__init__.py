@@ -38,6 +38,7 @@ from collector.dataset.statistics import (
     median_ci,
     median_groups,
     nearest_rank,
+    spread,
     unit_groups,
     usable,
     with_failures,
@@ -53,14 +54,15 @@ from collector.dataset.store import (
     write_version,
 )
 from collector.dataset.units import Units, units
+from collector.dataset.fleet import expand as expand_datasets
 
 __all__ = [
     "InvalidName", "MAX_DISTINCT", "MAX_MANIFEST_BYTES", "MAX_TEXT_CHARS", "NAME_PATTERN", "check_name", "is_name",
     "printable", "shown",
     "COLUMNS", "DATASETS_ROOT_ENV", "EXACT_UNITS", "MANIFEST_FILE", "METRICS", "SAMPLES_FILE", "SAMPLE_SCHEMA",
     "SCHEMA_VERSION", "SUITE_NAMES", "Dataset", "DatasetError", "Location", "MedianCI", "Metric", "SchemaTooNew",
-    "Units", "better_of", "find_metric", "by_chart", "charts_of", "committed_versions", "exact_groups", "failures", "is_exact",
+    "Units", "better_of", "expand_datasets", "find_metric", "by_chart", "charts_of", "committed_versions", "exact_groups", "failures", "is_exact",
     "latency_groups", "mann_whitney_p", "median_ci", "median_groups", "metric", "metrics_of", "nearest_rank",
-    "read_dataset", "resolve", "uncommitted_versions", "unit_groups", "units", "usable", "with_failures",
+    "read_dataset", "resolve", "spread", "uncommitted_versions", "unit_groups", "units", "usable", "with_failures",
     "write_version",
 ]

@@ -67,6 +67,14 @@ def nearest_rank(values: np.ndarray, q: float) -> float:
     return float(x[rank - 1])
 
 
+def spread(values: np.ndarray | Sequence[float]) -> tuple[float, float, float]:
+    """Min, median and max of per-host figures (the spread across a fleet): the hosts' medians are the samples."""
+    x = np.asarray(values, dtype=float)
+    if x.size == 0:
+        raise ValueError("spread of no values")
+    return float(x.min()), float(np.median(x)), float(x.max())
+
+
 def mann_whitney_p(old: np.ndarray, new: np.ndarray) -> float:
     """Two-sided Mann–Whitney U p-value of two samples; 1.0 when they are identical as multisets."""
     if np.array_equal(np.sort(old), np.sort(new)):

@@ -4,7 +4,11 @@ A dataset is `<root>/<name>/` holding versions `v1`, `v2`, ... Each version
 holds `samples.parquet` and `manifest.json`. A version is *committed* when its
 manifest exists; the manifest is written last, so readers never see a half
 version, on a local disk (write aside, fsync, rename) as on an object store
-(pyarrow filesystems; no atomic rename needed). Versions never change.
+(create-only PUTs, see s3_commit.py). Versions never change.
+
+`s3://BUCKET/PREFIX/NAME` locations are `s3.S3Location`s (boto3, configured by
+the standard AWS variables, imported only when one is used); other URIs go to
+pyarrow filesystems; everything else is a local path.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
-from collector.dataset import names
+from collector.dataset import names, s3, s3_commit
 from collector.dataset.migrations import upgrade
 from collector.dataset.schema import (
     MANIFEST_FILE,
@@ -50,6 +54,8 @@ class Location:
     @classmethod
     def of(cls, where: str | os.PathLike[str]) -> "Location":
         text = os.fspath(where)
+        if text.startswith("s3://"):
+            return s3.S3Location.of(text)  # type: ignore[return-value]  # the same surface: child, name, exists, read_bytes
         if "://" in text:
             fs, path = pafs.FileSystem.from_uri(text)
             return cls(fs, path.rstrip("/"))
@@ -117,6 +123,8 @@ def sha256_bytes(data: bytes) -> str:
 
 def committed_versions(dataset_root: Location) -> list[str]:
     """Committed versions of a dataset folder, oldest first."""
+    if isinstance(dataset_root, s3.S3Location):
+        return s3.committed_versions(dataset_root)
     if not dataset_root.exists():
         return []
     infos = dataset_root.fs.get_file_info(pafs.FileSelector(dataset_root.path, allow_not_found=True))
@@ -129,6 +137,8 @@ def committed_versions(dataset_root: Location) -> list[str]:
 
 
 def _all_version_numbers(dataset_root: Location) -> list[int]:
+    if isinstance(dataset_root, s3.S3Location):
+        return sorted(s3.versions(dataset_root))
     if not dataset_root.exists():
         return []
     infos = dataset_root.fs.get_file_info(pafs.FileSelector(dataset_root.path, allow_not_found=True))
@@ -230,12 +240,12 @@ def _read_regular(floc: Location, limit: int | None) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
             raise names.InvalidName(f"{kind} (refused: a dataset's files are read only as plain files)")
-        size = info.st_size
-    else:
-        size = floc.fs.get_file_info(floc.path).size or 0
-    if limit is not None and size > limit:
-        raise names.InvalidName(f"file is {size:,} bytes (at most {limit:,})")
-    return floc.read_bytes()
+        if limit is not None and info.st_size > limit:
+            raise names.InvalidName(f"file is {info.st_size:,} bytes (at most {limit:,})")
+    data = floc.read_bytes()
+    if limit is not None and len(data) > limit:  # an object store: measured once read
+        raise names.InvalidName(f"file is {len(data):,} bytes (at most {limit:,})")
+    return data
 
 
 def _parquet_bytes(table: pa.Table) -> bytes:
@@ -326,11 +336,24 @@ def write_version(
         raise DatasetError(f"refusing to write {root}: {found[0]}")
     blobs = {SAMPLES_FILE: _parquet_bytes(table), **(extra_files or {})}
     _check_names_before_writing(root, manifest, blobs)
+    if isinstance(root, s3.S3Location):
+        version, loc, written = s3_commit.write_version(
+            root, blobs, version, lambda v, parents: manifest_bytes(_full_manifest(manifest, root, v, parents, table, blobs)))
+        return Dataset(loc, json.loads(written), table)  # type: ignore[arg-type]
     parents = committed_versions(root)
     version, loc = _claim_version(root, version)
     for fname, data in sorted(blobs.items()):
         _write_aside(loc.child(fname), data)
-    full = {
+    full = _full_manifest(manifest, root, version, parents, table, blobs)
+    _write_aside(loc.child(MANIFEST_FILE), manifest_bytes(full))
+    return Dataset(loc, full, table)
+
+
+def _full_manifest(
+    manifest: dict[str, Any], root: Location, version: str, parents: list[str], table: pa.Table, blobs: dict[str, bytes]
+) -> dict[str, Any]:
+    """The caller's manifest plus what the store owns: name, version, parent, schema version, checksums."""
+    return {
         **manifest,
         "schema_version": SCHEMA_VERSION,
         "dataset": root.name,
@@ -339,8 +362,6 @@ def write_version(
         "sample_count": table.num_rows,
         "files": {f: {"sha256": sha256_bytes(d), "bytes": len(d)} for f, d in sorted(blobs.items())},
     }
-    _write_aside(loc.child(MANIFEST_FILE), manifest_bytes(full))
-    return Dataset(loc, full, table)
 
 
 def _check_names_before_writing(root: Location, manifest: dict[str, Any], blobs: dict[str, bytes]) -> None:
@@ -366,6 +387,8 @@ def refuse_rewrite(loc: Location) -> None:
 
 def uncommitted_versions(dataset_root: Location) -> list[Location]:
     """Version folders without a manifest: left by a writer that was killed."""
+    if isinstance(dataset_root, s3.S3Location):
+        return s3.uncommitted_versions(dataset_root)  # type: ignore[return-value]
     return [
         dataset_root.child(f"v{n}")
         for n in sorted(_all_version_numbers(dataset_root))

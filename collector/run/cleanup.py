@@ -16,8 +16,8 @@ UNFINISHED_AGE_S = 60.0
 """A version folder without manifest this old is a dead writer's, not one finishing now."""
 
 
-def cleanup(datasets_root: Path | None, images: bool = True) -> tuple[list[str], list[str]]:
-    """Return (what was removed, warnings)."""
+def cleanup(datasets_root: str | Path | None, images: bool = True) -> tuple[list[str], list[str]]:
+    """Return (what was removed, warnings). A store error (s3://) is raised as one-line DatasetError."""
     removed = [f"process {p}" for p in kill_leftovers()]
     removed += [f"process {p}" for p in kill_named_vms()]
     warnings: list[str] = []
@@ -25,13 +25,26 @@ def cleanup(datasets_root: Path | None, images: bool = True) -> tuple[list[str],
         removed += remove_labelled(images=images)
     except PlatformUnavailable as exc:
         warnings.append(f"containers not checked: {exc}")
-    if datasets_root and datasets_root.is_dir():
+    if datasets_root is not None:
+        removed += cleanup_datasets(str(datasets_root))
+    return removed, warnings
+
+
+def cleanup_datasets(root: str) -> list[str]:
+    """Unfinished versions (no manifest) of dead writers below `root`: a local folder or s3://BUCKET/PREFIX."""
+    if root.startswith("s3://"):
+        from collector.dataset import s3, s3_commit  # boto3 only when a store is named
+
+        return s3_commit.cleanup(s3.S3Location.of(root))
+    datasets_root = Path(root)
+    removed: list[str] = []
+    if datasets_root.is_dir():
         for dataset_dir in sorted([datasets_root, *(p for p in datasets_root.rglob("*") if p.is_dir() and not p.is_symlink())]):
             for loc in uncommitted_versions(Location.of(dataset_dir)):
                 if removable(Path(loc.path)):
                     shutil.rmtree(loc.path, ignore_errors=True)
                     removed.append(f"unfinished version {loc}")
-    return removed, warnings
+    return removed
 
 
 def removable(folder: Path) -> bool:

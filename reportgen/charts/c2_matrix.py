@@ -156,14 +156,15 @@ environment drift (C6) and, for containers, the image carrying its dependencies 
 size (C4) and layer reuse (C7). MSA has no measurement."""
 
 
-def build_matrix(inputs: Mapping[str, ChartInput], tr: Translator) -> Matrix:
-    """The C2 context in `tr`'s language."""
+def build_matrix(inputs: Mapping[str, ChartInput], tr: Translator,
+                 evidence_of: Mapping[tuple[str, str], tuple[Evidence, ...]] = EVIDENCE) -> Matrix:
+    """The C2 context in `tr`'s language (`evidence_of`: a many-host build links the fleet view instead)."""
     rows = []
     for key, criterion in CRITERIA:
         cells = []
         for platform, _ in COLUMNS:
             verdict = VERDICTS.get((key, platform), NO_VERDICT)
-            evidence = tuple(link for fn in EVIDENCE.get((key, platform), ()) for link in fn(inputs, platform, tr))
+            evidence = tuple(link for fn in evidence_of.get((key, platform), ()) for link in fn(inputs, platform, tr))
             cells.append(
                 MatrixCell(
                     verdict=verdict.kind,

@@ -33,12 +33,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator, Mapping
 
+import pandas as pd
 from markupsafe import Markup
 
 from reportgen import __version__
 from reportgen.bundled import bundled
 from reportgen.writers import pdf
-from reportgen.pages import sections
+from reportgen.pages import fleet, sections
 from reportgen.writers import site as site_pages
 from reportgen.pages import slides as slide_deck
 from reportgen.writers import slides as slide_files
@@ -213,8 +214,11 @@ def summarise(loaded: Loaded) -> dict[str, ChartInput]:
     for dataset in loaded.datasets:
         for platform, reason in sorted((manifest_get(dataset.manifest, "skipped_platforms", default={}) or {}).items()):
             skipped[(dataset.label, platform)] = str(reason)
+    compact = fleet.is_compact(loaded.labels)  # many hosts: only the charts still drawn are summarised
     return {
-        definition.chart_id: ChartInput(definition.summarise(loaded.samples), loaded.labels, skipped)
+        definition.chart_id: ChartInput(
+            pd.DataFrame() if compact and definition.chart_id not in fleet.DRAWN_IN_FLEET
+            else definition.summarise(loaded.samples), loaded.labels, skipped)
         for definition in registered()
     }
 
@@ -225,6 +229,10 @@ def summarise(loaded: Loaded) -> dict[str, ChartInput]:
 def chart_blocks(inputs: Mapping[str, ChartInput], tr: Translator, font_dir: Path) -> tuple[ChartBlock, ...]:
     """One block per registered chart: SVG, table and notes, or only the reason there is no chart."""
     definitions = registered()
+    if fleet.is_compact(next(iter(inputs.values())).datasets if inputs else ()):
+        return tuple(chart_block(d, inputs[d.chart_id], tr, font_dir) if d.chart_id in fleet.DRAWN_IN_FLEET
+                     else fleet.compact_block(d.chart_id, d.anchor, tr(d.title), tr(d.caption), inputs[d.chart_id], tr)
+                     for d in definitions)
     # vl-convert renders outside the GIL: two threads use both cores of a small machine
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         return tuple(pool.map(lambda d: chart_block(d, inputs[d.chart_id], tr, font_dir), definitions))
@@ -280,6 +288,12 @@ def report_page(
     options: BuildOptions,
 ) -> ReportPage:
     """The typed context report.html and handout.html render, in `tr`'s language."""
+    compact = fleet.is_compact(loaded.labels)  # many hosts: their cards are the fleet view's rows
+    cover, methods, provenance = sections.cover(loaded, tr), sections.methods(loaded, tr), sections.provenance(loaded, tr)
+    if compact:
+        cover, methods = replace(cover, datasets=()), fleet.compact_methods(methods, loaded, tr)
+        provenance = fleet.compact_provenance(provenance, tr)
+    matrix = build_matrix(inputs, tr, fleet.compact_evidence(len(loaded.datasets))) if compact else build_matrix(inputs, tr)
     return ReportPage(
         lang=tr.lang,
         title=tr("Containers vs virtual machines, measured"),
@@ -287,15 +301,16 @@ def report_page(
         languages=tuple(
             LangLink(lang, LANG_NAMES[lang], f"../{lang}/report.html", lang == tr.lang) for lang in options.langs
         ),
-        cover=sections.cover(loaded, tr),
-        matrix=build_matrix(inputs, tr),
+        cover=cover,
+        matrix=matrix,
         charts=blocks,
-        methods=sections.methods(loaded, tr),
-        provenance=sections.provenance(loaded, tr),
+        methods=methods,
+        provenance=provenance,
         created=loaded.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         generator=f"reportgen {__version__}",
         handout_href="handout.pdf" if options.pdf else None,
         home_href="index.html" if options.site else None,
+        fleet=fleet.fleet_section(loaded, tr),
     )
 
 

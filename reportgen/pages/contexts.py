@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 if TYPE_CHECKING:  # pragma: no cover
     from reportgen.pages.comparison import ComparisonSection
+    from reportgen.pages.fleet import FleetSection
 
 
 @dataclass(frozen=True)
@@ -210,3 +211,5 @@ class ReportPage:
     """The site's home page for this language, when the build makes the site."""
     comparison: "ComparisonSection | None" = None
     """Old vs new per metric, when the build was given --compare OLD."""
+    fleet: "FleetSection | None" = None
+    """The hosts side by side, when the build holds datasets of several hosts."""
