@@ -1,7 +1,16 @@
-"""Benchmark of `reportgen build`: a cold build of both languages, and a build from a million samples.
+"""Benchmark of `reportgen build`: a cold build of both languages, a build from a million samples, the scale curve.
 
-    .venv/bin/python bench/bench_report.py                # both measurements
+    .venv/bin/python bench/bench_report.py                # the cold build, the big build and the curve
     .venv/bin/python bench/bench_report.py --samples 2e6  # a bigger synthetic dataset
+    .venv/bin/python bench/bench_report.py --curve-only --curve 1e4,1e5,1e6,1e7
+
+The curve (issue 15): full builds (reports, handouts, slides, site; ko+en;
+--no-cache) from synthetic fleet datasets (bench/fleet_dataset.py: every
+suite and chart of the golden dataset, replicated over 300 hosts) of 10^4 to
+10^7 samples; wall time and peak memory of the whole process tree (the
+build and its PDF workers, summed, sampled every 50 ms), and each step's
+growth against the growth in samples (<= 1 is at most linear). Budget at
+10^7: 60 s and 2 GiB.
 
 Each build runs as a fresh process (`python -m reportgen build ...`: imports,
 vl-convert's engine and font loading included, as a user would see it); wall
@@ -17,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -30,6 +40,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from report_fixtures import PHASES, make_startup_dataset  # noqa: E402
 
 from collector.dataset import DatasetError, resolve  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from fleet_dataset import make_fleet_dataset  # noqa: E402
 
 COLD_BUDGET_S = 10.0
 BIG_BUDGET_S = 60.0
@@ -51,7 +64,7 @@ def timed_build(dataset: Path, out: Path) -> Run:
     proc = subprocess.Popen(
         # issue 3's budget covers the report and handout; slides and site are bench_full_build.py's
         [sys.executable, "-m", "reportgen", "build", str(dataset), "--out", str(out), "--lang", "ko,en",
-         "--no-slides", "--no-site"],
+         "--no-slides", "--no-site", "--no-cache", "--no-progress"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -64,6 +77,55 @@ def timed_build(dataset: Path, out: Path) -> Run:
     if proc.returncode != 0:
         raise SystemExit(f"build failed ({proc.returncode}): {stderr.strip()}")
     return Run(seconds, usage.ru_maxrss * 1024)
+
+
+def tree_build(dataset: Path, out: Path) -> Run:
+    """A full build (everything, --no-cache) in a fresh interpreter; wall time and the peak RSS summed over its tree."""
+    import psutil
+
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    argv = [sys.executable, "-m", "reportgen", "build", str(dataset), "--out", str(out), "--no-cache", "--no-progress"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    parent = psutil.Process(proc.pid)
+    while proc.poll() is None:
+        try:
+            peak = max(peak, sum(p.memory_info().rss for p in [parent, *parent.children(recursive=True)]))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed ({proc.returncode}): {proc.stderr.read().decode().strip()[-2000:]}")
+    return Run(seconds, peak)
+
+
+def curve(sizes: list[int], tmp: Path) -> bool:
+    """Print the scale curve; True when 10^7 (if measured) is within budget and growth is at most linear."""
+    print("scale curve: full build (everything, ko+en, --no-cache) from fleet datasets (golden's shape x 300 hosts)")
+    print(f"  {'samples':>12} {'wall s':>8} {'peak MiB':>9} {'time growth / sample growth':>28} {'memory growth / sample growth':>30}")
+    ok, previous = True, None
+    for n in sizes:
+        dataset = make_fleet_dataset(tmp / f"fleet-{n}", n)
+        run = tree_build(dataset, tmp / f"site-{n}")
+        growth = ""
+        if previous is not None:
+            factor = n / previous[0]
+            t_ratio, m_ratio = run.seconds / previous[1].seconds / factor, run.peak_rss / previous[1].peak_rss / factor
+            ok &= t_ratio <= 1.0 and m_ratio <= 1.0
+            growth = f"{t_ratio:28.2f} {m_ratio:30.2f}"
+        print(f"  {n:>12,} {run.seconds:8.2f} {run.peak_rss / 2**20:9.0f} {growth}", flush=True)
+        if n >= 10_000_000:
+            ok &= run.seconds <= BIG_BUDGET_S and run.peak_rss <= BIG_BUDGET_RSS
+            print(f"  10^7 budget: {BIG_BUDGET_S:.0f} s, {BIG_BUDGET_RSS / 2**20:.0f} MiB: "
+                  f"{verdict(run.seconds <= BIG_BUDGET_S and run.peak_rss <= BIG_BUDGET_RSS)}")
+        previous = (n, run)
+        shutil.rmtree(tmp / f"fleet-{n}", ignore_errors=True)
+        shutil.rmtree(tmp / f"site-{n}", ignore_errors=True)
+    print(f"  growth at most linear: {verdict(ok)}  (load average {os.getloadavg()[0]:.2f})")
+    return ok
 
 
 def golden() -> tuple[Path | None, str]:
@@ -81,12 +143,16 @@ def verdict(ok: bool) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=float, default=1e6, help="rows in the big synthetic dataset (default 1e6)")
-    parser.add_argument("--skip-big", action="store_true", help="only the cold build")
+    parser.add_argument("--skip-big", action="store_true", help="no million-sample startup build")
+    parser.add_argument("--curve", default="1e4,1e5,1e6,1e7", help="sample counts of the scale curve (comma-separated)")
+    parser.add_argument("--curve-only", action="store_true", help="only the scale curve")
     args = parser.parse_args()
     failed = False
     with tempfile.TemporaryDirectory(prefix="bench-report-") as tmp_name:
         tmp = Path(tmp_name)
 
+        if args.curve_only:
+            return 0 if curve([int(float(x)) for x in args.curve.split(",") if x], tmp) else 1
         dataset, kind = golden()
         if dataset is None:
             dataset = make_startup_dataset(tmp / "stand-in", n=20, failures=1)
@@ -113,7 +179,9 @@ def main() -> int:
                 f"  wall {run.seconds:6.2f} s (budget {BIG_BUDGET_S:.0f} s)  peak RSS {run.peak_rss / 2**20:7.0f} MiB "
                 f"(budget {BIG_BUDGET_RSS / 2**20:.0f} MiB)  {verdict(ok)}"
             )
-    print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
+        if args.curve:
+            failed |= not curve([int(float(x)) for x in args.curve.split(",") if x], tmp)
+    print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.2f}")
     return 1 if failed else 0
 
 

@@ -2,4 +2,5 @@
 
 from reportgen.cli import app
 
-app(prog_name="reportgen")
+if __name__ == "__main__":  # not when imported
+    app(prog_name="reportgen")

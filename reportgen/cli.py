@@ -88,6 +88,18 @@ def build(
         show_default=False,
     ),
     timings: bool = typer.Option(False, "--timings", help="Print how long each build stage took."),
+    cache: bool = typer.Option(
+        True,
+        "--cache/--no-cache",
+        help=(
+            "Take unchanged outputs from the build cache ($VMCBENCH_CACHE_DIR, else $XDG_CACHE_HOME/vmcbench/build, "
+            "else ~/.cache/vmcbench/build; safe to delete) and store new ones. --no-cache renders everything."
+        ),
+    ),
+    progress: bool = typer.Option(
+        True, "--progress/--no-progress",
+        help="Show progress on stderr for a build over a second: bars on a terminal, one line per stage in a log.",
+    ),
     compare: Optional[str] = typer.Option(
         None,
         "--compare",
@@ -126,9 +138,12 @@ def build(
         site=site,
         site_config=site_config or SITE_DIR / "site.toml",
         compare=compare,
+        cache=cache,
     )
+    from reportgen.commands.progress import Progress, Silent
+
     try:
-        result = run_build(options)
+        result = run_build(options, progress=Progress() if progress else Silent())
     except (DatasetError, SiteConfigError, SiteError) as exc:
         typer.echo(f"reportgen: error: {_one_line(str(exc))}", err=True)
         raise typer.Exit(2) from None
@@ -141,20 +156,53 @@ def build(
     if timings:
         for stage, seconds in result.seconds.items():
             typer.echo(f"{stage:>8}: {seconds:6.2f} s")
+        typer.echo("   cache: " + ("whole build from the cache" if result.cached else
+                                   ", ".join(f"{k} {v}" for k, v in sorted(result.cache.items())) or "off"))
 
 
 @app.command()
 def serve(
+    datasets: Optional[list[str]] = typer.Argument(
+        None, metavar="DATASET", help="Datasets to build from, as for `reportgen build` (default: the golden one).",
+        show_default=False,
+    ),
     out: Path = typer.Option(
-        Path("build/site"), "--out", "-o", help="The built site to serve (what `reportgen build --out` wrote).",
-        exists=True, file_okay=False,
+        Path("build/site"), "--out", "-o", help="The site folder to build and serve (what `reportgen build --out` writes).",
+        file_okay=False,
     ),
     port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port)."),
+    watch: bool = typer.Option(
+        True, "--watch/--no-watch",
+        help=(
+            "Build first, then rebuild when a template, stylesheet, catalog, the site folder or a dataset changes, "
+            "and reload the open pages (a script added to served pages only, never to the files). "
+            "--no-watch serves OUT as it is."
+        ),
+    ),
+    pdf: bool = typer.Option(True, "--pdf/--no-pdf", help="Build the PDFs too (after the HTML of each rebuild)."),
+    theme: Optional[Path] = typer.Option(None, "--theme", help="Theme folder (default: the bundled templates/).",
+                                         exists=True, file_okay=False, show_default=False),
 ) -> None:
-    """Preview the built site at http://127.0.0.1:PORT/ (this machine only) until Ctrl-C."""
+    """Preview the site at http://127.0.0.1:PORT/ (this machine only) until Ctrl-C, rebuilt and reloaded on change."""
     from reportgen.commands.serve import serve as run_server
 
-    run_server(out, port, echo=typer.echo)
+    if not watch:
+        if not out.is_dir():
+            raise typer.BadParameter(f"{out} is not a folder (build it first, or serve with --watch)", param_hint="--out")
+        run_server(out, port, echo=typer.echo)
+        return
+    from reportgen.commands.build import TEMPLATES_DIR, BuildOptions
+    from reportgen.commands.build import build as run_build
+    from reportgen.commands.progress import Progress
+    from reportgen.commands.watch import Watcher
+
+    options = BuildOptions(datasets=tuple(datasets or ()), out=out, pdf=pdf, theme=(theme or TEMPLATES_DIR).resolve())
+    try:
+        run_build(options, progress=Progress())
+    except DatasetError as exc:
+        typer.echo(f"reportgen: error: {_one_line(str(exc))}", err=True)
+        raise typer.Exit(2) from None
+    run_server(out, port, echo=typer.echo, watcher=Watcher(options, echo=typer.echo))
 
 
 @app.command()

@@ -67,10 +67,11 @@ def theme(font: str = FONT_FAMILY) -> dict[str, Any]:
     }
 
 
-def render(chart: alt.TopLevelMixin, *, chart_id: str, alt_text: str, vega_locale: str, font_dir: Path) -> Markup:
+def render(chart: alt.TopLevelMixin | dict[str, Any], *, chart_id: str, alt_text: str, vega_locale: str, font_dir: Path) -> Markup:
     """The chart as one inline-ready `<svg>` element: ids made unique per chart, labelled for screen readers."""
     register_fonts(font_dir)
-    spec = xml_text(chart.to_dict(validate=False))  # schema validation runs in the chart tests, not on every build
+    # schema validation runs in the chart tests, not on every build; a dict is a spec already made
+    spec = xml_text(chart if isinstance(chart, dict) else chart.to_dict(validate=False))
     try:
         svg = vlc.vegalite_to_svg(spec, config=theme(), allowed_base_urls=[], format_locale=vega_locale)
     except ValueError as exc:

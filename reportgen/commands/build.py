@@ -2,29 +2,27 @@
 
     load      read and validate the datasets (stop here on bad input: nothing written)
     config    read and validate site/site.toml and the datasets it publishes (same: nothing written)
-    stats     one summary per registered chart id (language-independent)
     stage     a temporary folder beside --out; everything below writes into it
+    cache     when nothing the output depends on changed, its files come from the build cache, and that is all
+    stats     one summary per registered chart id (language-independent; cached under the datasets)
     assets    CSS and fonts, shared by the languages (and reveal.js, for the slides)
     per language:
-      charts    altair -> SVG for every chart with data, a note for every gap
+      charts    altair -> SVG for every chart with data (each SVG cached under its spec), a note for every gap
       pages     typed page contexts (cover, matrix, charts, methods, provenance)
-      html      report.html
-      pdf       handout.pdf
-      slides    slides.html (reveal.js) and slides.pdf (16:9), from one slide source (slides.py)
+      html      report.html and slides.html; handout.html and the PDF slides go to the PDF workers
+    pdf wait  the PDFs (handouts, slides), laid out by worker processes meanwhile (pdf_jobs.py)
     site      index.html, per-language home, notes and dataset pages, dataset downloads (site.py)
     publish   rename the temporary folder to --out (replacing an older build)
 
 Output depends only on the datasets, the templates and the library versions:
 no clock, no absolute paths, sorted iteration everywhere, so the same input
-builds byte-identical files.
-"""
+builds byte-identical files, cached or not."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 import tempfile
 import time
 import uuid
@@ -38,13 +36,17 @@ from markupsafe import Markup
 
 from reportgen import __version__
 from reportgen.bundled import bundled
-from reportgen.writers import pdf
+from reportgen.commands import build_cache
+from reportgen.commands.build_cache import Cache
+from reportgen.commands.build_keys import SvgCache, build_key, cached_blocks, cached_summaries, dataset_fingerprint
+from reportgen.commands.pdf_jobs import PdfJob, PdfRenderer, lay_out
+from reportgen.commands.progress import Silent
 from reportgen.pages import fleet, sections
 from reportgen.writers import site as site_pages
 from reportgen.pages import slides as slide_deck
 from reportgen.writers import slides as slide_files
 from reportgen.charts import ChartDef, ChartInput, registered
-from reportgen.pages.comparison import ComparisonData, comparison_data, comparison_section
+from reportgen.pages.comparison import comparison_data, comparison_section
 from reportgen.charts.base import failure_notes, gap_notes
 from reportgen.i18n.catalogs import LANG_NAMES, LANGS, Translator, translator
 from reportgen.load.datasets import Loaded, load, manifest_get
@@ -52,7 +54,7 @@ from reportgen.charts.c2_matrix import build_matrix
 from reportgen.pages.contexts import ChartBlock, LangLink, ReportPage
 from reportgen.writers.downloads import PublishedDataset, published_datasets
 from reportgen.site_config import SITE_DIR, SiteConfig, load_site_config
-from reportgen.charts.render_svg import render, renderer_started
+from reportgen.charts.render_svg import render
 from reportgen.writers.html import environment, render_page
 
 TEMPLATES_DIR = bundled("templates")
@@ -84,125 +86,129 @@ class BuildOptions:
     """Also write the static site: index.html, notes and dataset pages, dataset downloads."""
     site_config: Path = SITE_DIR / "site.toml"
     """The site's configuration (see reportgen/site_config.py)."""
+    cache: bool = True
+    """Take unchanged outputs from the build cache (build_cache.py) and store new ones; False: --no-cache."""
+    jobs: int | None = None
+    """Worker processes laying out PDFs (None: one per core; 0: in this process)."""
 
 
 @dataclass
 class BuildResult:
-    """What a build wrote, and how long each stage took (seconds)."""
+    """What a build wrote, how long each stage took (seconds), and what came from the build cache."""
 
     out: Path
     files: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    cached: bool = False
+    """The whole output came from the cache (nothing was rendered)."""
+    cache: dict[str, int] = field(default_factory=dict)
+    """Hits and misses per kind of entry: "pdf hit", "svg miss", ..."""
 
 
-@contextmanager
-def _timed(result: BuildResult, stage: str) -> Iterator[None]:
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        result.seconds[stage] = result.seconds.get(stage, 0.0) + time.perf_counter() - start
+class _Stages:
+    """Times each stage into the result and tells the progress display."""
+
+    def __init__(self, result: BuildResult, progress: Silent) -> None:
+        self.result, self.progress = result, progress
+
+    @contextmanager
+    def __call__(self, stage: str, total: int | None = None) -> Iterator[None]:
+        start = time.perf_counter()
+        self.progress.start(stage, total)
+        try:
+            yield
+        finally:
+            self.result.seconds[stage] = self.result.seconds.get(stage, 0.0) + time.perf_counter() - start
+            self.progress.done(stage)
 
 
-def build(options: BuildOptions) -> BuildResult:
-    """Run every stage; raises collector.dataset.DatasetError (nothing written) on bad input."""
+def build(options: BuildOptions, progress: Silent | None = None, cache: Cache | None = None) -> BuildResult:
+    """Run every stage; raises collector.dataset.DatasetError (nothing written) on bad input.
+
+    With the cache (the default), a build whose inputs and tools are unchanged
+    copies its files from the cache; otherwise each chart and PDF is taken from
+    the cache when its own inputs are unchanged, and rendered when not.
+    """
     result = BuildResult(out=options.out)
-    with _timed(result, "load"):
-        loaded = load(options.datasets)
-    config: SiteConfig | None = None
-    published: tuple[PublishedDataset, ...] = ()
-    if options.site:
-        with _timed(result, "config"):
-            config = load_site_config(options.site_config)
-            site_pages.site_languages(config, options.langs)
-            published = published_datasets(config.publish, loaded.datasets)
-    with _timed(result, "stats"):
-        inputs = summarise(loaded)
-        compared = comparison_data(load((options.compare,)).datasets[0], loaded.datasets[0]) if options.compare else None
-    reports: dict[str, ReportPage] = {}
-    with staging(options.out) as tmp:
-        with _timed(result, "assets"):
-            copy_assets(options.theme, tmp / "assets")
-            if options.slides:
-                slide_files.copy_vendor(options.theme, tmp / "assets")
-        job = LanguageJob(options, loaded, inputs, compared, tmp)
-        if len(options.langs) > 1 and (os.cpu_count() or 1) > 1 and not renderer_started():
-            with _timed(result, "languages (one process each)"):
-                reports = job.run_parallel(result)
-        else:
-            for lang in options.langs:
-                reports[lang] = job.run(lang, result)
-        if config is not None:
-            with _timed(result, "site"):
-                site_pages.write_site(tmp, loaded, reports, published, config, options.theme)
-        result.files = sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
+    progress = progress or Silent()
+    cache = cache or Cache(enabled=options.cache)
+    timed = _Stages(result, progress)
+    try:
+        with timed("load"):
+            loaded = load(options.datasets)
+            older = load((options.compare,)) if options.compare else None
+        config: SiteConfig | None = None
+        published: tuple[PublishedDataset, ...] = ()
+        if options.site:
+            with timed("config"):
+                config = load_site_config(options.site_config)
+                site_pages.site_languages(config, options.langs)
+                published = published_datasets(config.publish, loaded.datasets)
+        code_key = build_cache.code()
+        with staging(options.out) as tmp:
+            key = build_key(options, loaded, older, published, code_key)
+            if build_cache.restore_tree(cache, key, tmp):
+                result.cached = True
+            else:
+                _clear(tmp)
+                with PdfRenderer(cache, code_key, options.jobs if options.pdf else 0,
+                                 on_done=lambda kind: progress.advance("pdf")) as pdfs:
+                    _render(options, loaded, older, config, published, cache, code_key, pdfs, tmp, timed)
+                build_cache.store_tree(cache, key, tmp)
+            result.files = sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
+    finally:
+        progress.close()
+    result.cache = dict(cache.stats)
     return result
 
 
-@dataclass
-class LanguageJob:
-    """Everything one language's pages need; run in this process or in a forked one per language.
-
-    PDF layout (WeasyPrint) is pure Python and holds the GIL, so languages are
-    laid out in parallel processes. They are forked (not spawned): the loaded
-    samples are inherited, not pickled. Only while this process has not started
-    the chart renderer (a fresh `reportgen build`): a fork after its threads
-    started can deadlock, so a process that already rendered builds in turn.
-    """
-
-    options: BuildOptions
-    loaded: Loaded
-    inputs: Mapping[str, ChartInput]
-    compared: "ComparisonData | None"
-    tmp: Path
-
-    def run(self, lang: str, result: BuildResult | None = None) -> ReportPage:
-        """Charts, pages, HTML, handout and slides of `lang`, written under the staging folder."""
-        result = result or BuildResult(out=self.options.out)
-        options, tmp = self.options, self.tmp
-        tr = translator(lang)
-        with _timed(result, "charts"):
-            blocks = chart_blocks(self.inputs, tr, options.theme / "fonts")
-        with _timed(result, "pages"):
-            page = report_page(self.loaded, self.inputs, blocks, tr, options)
-            if self.compared is not None:
-                page = replace(page, comparison=comparison_section(self.compared, tr, options.theme / "fonts"))
-        with _timed(result, "html"):
-            write_html(options.theme, page, tmp / lang / "report.html")
-        if options.pdf:
-            with _timed(result, "pdf"):
-                write_handout(options.theme, page, tmp / lang / "handout.pdf", self.loaded)
+def _render(options: BuildOptions, loaded: Loaded, older: Loaded | None, config: SiteConfig | None,
+            published: tuple[PublishedDataset, ...], cache: Cache, code_key: str, pdfs: PdfRenderer,
+            tmp: Path, timed: _Stages) -> None:
+    """Every stage after config, into the staging folder; the PDFs go to `pdfs` as soon as their HTML exists."""
+    with timed("stats"):
+        inputs = cached_summaries(loaded, cache, code_key, summarise)
+        compared = comparison_data(older.datasets[0], loaded.datasets[0]) if older else None
+    with timed("assets"):
+        copy_assets(options.theme, tmp / "assets")
         if options.slides:
-            with _timed(result, "slides"):
-                write_slides(options, page, tr, tmp / lang, self.loaded)
-        return page
+            slide_files.copy_vendor(options.theme, tmp / "assets")
+    pdf_count = len(options.langs) * (1 + int(options.slides)) if options.pdf else 0
+    if pdf_count:
+        pdfs.on_done("started")  # the bar exists from the first language on
+    reports: dict[str, ReportPage] = {}
+    fonts = options.theme / "fonts"
+    svg_cache = SvgCache(cache, code_key, build_cache.tree_digest(fonts))
+    inputs_key = dataset_fingerprint(loaded)
+    for lang in options.langs:
+        tr = translator(lang)
+        with timed("charts"):
+            blocks = cached_blocks(inputs_key, lang, cache, svg_cache, lambda: chart_blocks(inputs, tr, fonts, svg_cache))
+        with timed("pages"):
+            page = report_page(loaded, inputs, blocks, tr, options)
+            if compared is not None:
+                page = replace(page, comparison=comparison_section(compared, tr, fonts))
+            reports[lang] = page
+        with timed("html"):
+            write_html(options.theme, page, tmp / lang / "report.html")
+            if options.pdf:
+                pdfs.submit(handout_job(options.theme, page, tmp / lang / "handout.pdf", loaded))
+            if options.slides:
+                slides_job = write_slides(options, page, tr, tmp / lang, loaded)
+                if slides_job is not None:
+                    pdfs.submit(slides_job)
+    if pdf_count:
+        with timed("pdf wait"):
+            for kind, seconds in pdfs.wait().items():
+                timed.result.seconds[kind] = timed.result.seconds.get(kind, 0.0) + seconds
+    if config is not None:
+        with timed("site"):  # after the PDFs: the home page gives their sizes
+            site_pages.write_site(tmp, loaded, reports, published, config, options.theme)
 
-    def run_parallel(self, result: BuildResult) -> dict[str, ReportPage]:
-        """Each language in a forked process; their stage times are added to `result` (summed over languages)."""
-        global _JOB
-        _JOB = self
-        try:
-            with ProcessPoolExecutor(max_workers=min(len(self.options.langs), os.cpu_count() or 1),
-                                     mp_context=multiprocessing.get_context("fork")) as pool:
-                futures = {lang: pool.submit(_run_forked, lang) for lang in self.options.langs}
-                pages = {}
-                for lang, future in futures.items():
-                    pages[lang], seconds = future.result()
-                    for stage, value in seconds.items():
-                        result.seconds[stage] = result.seconds.get(stage, 0.0) + value
-                return pages
-        finally:
-            _JOB = None
 
-
-_JOB: LanguageJob | None = None
-"""The job a forked worker inherits (set just before the pool forks)."""
-
-
-def _run_forked(lang: str) -> tuple[ReportPage, dict[str, float]]:
-    assert _JOB is not None, "forked without a job"
-    result = BuildResult(out=_JOB.options.out)
-    return _JOB.run(lang, result), result.seconds
+def _clear(folder: Path) -> None:
+    for child in folder.iterdir():
+        shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
 # stats ------------------------------------------------------------------------------
@@ -226,7 +232,8 @@ def summarise(loaded: Loaded) -> dict[str, ChartInput]:
 # charts -----------------------------------------------------------------------------
 
 
-def chart_blocks(inputs: Mapping[str, ChartInput], tr: Translator, font_dir: Path) -> tuple[ChartBlock, ...]:
+def chart_blocks(inputs: Mapping[str, ChartInput], tr: Translator, font_dir: Path,
+                 svgs: SvgCache | None = None) -> tuple[ChartBlock, ...]:
     """One block per registered chart: SVG, table and notes, or only the reason there is no chart."""
     definitions = registered()
     if fleet.is_compact(next(iter(inputs.values())).datasets if inputs else ()):
@@ -235,10 +242,11 @@ def chart_blocks(inputs: Mapping[str, ChartInput], tr: Translator, font_dir: Pat
                      for d in definitions)
     # vl-convert renders outside the GIL: two threads use both cores of a small machine
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        return tuple(pool.map(lambda d: chart_block(d, inputs[d.chart_id], tr, font_dir), definitions))
+        return tuple(pool.map(lambda d: chart_block(d, inputs[d.chart_id], tr, font_dir, svgs), definitions))
 
 
-def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir: Path) -> ChartBlock:
+def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir: Path,
+                svgs: SvgCache | None = None) -> ChartBlock:
     common = dict(
         chart_id=definition.chart_id,
         anchor=definition.anchor,
@@ -260,7 +268,7 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
             passage=definition.passage(data, tr) if definition.passage and withheld else None,
         )
     alt_text = definition.describe(data, tr)
-    svg = render(
+    svg = (svgs.render if svgs is not None else render)(
         definition.draw(data, tr),
         chart_id=definition.chart_id,
         alt_text=alt_text,
@@ -275,6 +283,7 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
         notes=notes + failure_notes(data, tr),
         passage=definition.passage(data, tr) if definition.passage else None,
     )
+
 
 
 # pages ------------------------------------------------------------------------------
@@ -323,21 +332,27 @@ def write_html(theme: Path, page: ReportPage, target: Path) -> None:
     target.write_bytes(html.encode("utf-8"))
 
 
-def write_handout(theme: Path, page: ReportPage, target: Path, loaded: Loaded) -> None:
-    """The handout: handout.html laid out by WeasyPrint, assets read straight from the theme folder."""
+def handout_job(theme: Path, page: ReportPage, target: Path, loaded: Loaded) -> PdfJob:
+    """The handout: handout.html, to be laid out by WeasyPrint with assets read straight from the theme folder."""
     handout = replace(page, assets="")
     html = render_page(environment(theme, translator(page.lang)), "handout.html", handout)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    pdf.write_pdf(html, base_url=theme, target=target, created=loaded.created)
+    return PdfJob("pdf", html, theme, target, loaded.created)
 
 
-def write_slides(options: BuildOptions, page: ReportPage, tr: Translator, target: Path, loaded: Loaded) -> None:
-    """The deck in `tr`'s language: built once, written as reveal.js HTML and (with --pdf) as a 16:9 PDF."""
+def write_handout(theme: Path, page: ReportPage, target: Path, loaded: Loaded) -> None:
+    """The handout PDF, laid out in this process."""
+    lay_out(handout_job(theme, page, target, loaded))
+
+
+def write_slides(options: BuildOptions, page: ReportPage, tr: Translator, target: Path, loaded: Loaded) -> PdfJob | None:
+    """The deck in `tr`'s language: built once, written as reveal.js HTML; with --pdf, the 16:9 PDF's job."""
     deck = slide_deck.build_slides(page, tr)
     html = slide_deck.slides_page(page, deck, tr, "html", langs=options.langs, site=options.site)
     slide_files.write_html(options.theme, html, target / "slides.html")
-    if options.pdf:
-        slide_files.write_pdf(options.theme, html, target / "slides.pdf", loaded.created)
+    if not options.pdf:
+        return None
+    pdf_html = slide_files.render(options.theme, replace(html, assets="", mode="pdf"))
+    return PdfJob("slides", pdf_html, options.theme, target / "slides.pdf", loaded.created)
 
 
 def copy_assets(theme: Path, target: Path) -> None:

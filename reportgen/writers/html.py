@@ -13,8 +13,24 @@ from reportgen.i18n.catalogs import Translator, translations
 from reportgen.pages.contexts import ReportPage
 
 
+_ENVIRONMENTS: dict[tuple[str, str], tuple[object, jinja2.Environment]] = {}
+
+
 def environment(theme: Path, tr: Translator) -> jinja2.Environment:
-    """An environment loading `theme`'s templates, autoescaping, with `tr`'s language installed."""
+    """An environment loading `theme`'s templates, autoescaping, with `tr`'s language installed.
+
+    One per theme and language catalog, kept: each template is compiled once per process, not once per
+    page. The loader checks each template file's modification time, so an edited template is read again.
+    """
+    gettext = translations(tr.lang)
+    key = (str(theme), tr.lang)
+    kept = _ENVIRONMENTS.get(key)
+    if kept is None or kept[0] is not gettext:  # a catalog read again (reportgen serve) gets a new environment
+        kept = _ENVIRONMENTS[key] = (gettext, _environment(theme, gettext))
+    return kept[1]
+
+
+def _environment(theme: Path, gettext: object) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(theme)),
         autoescape=jinja2.select_autoescape(("html", "xml")),
@@ -26,7 +42,7 @@ def environment(theme: Path, tr: Translator) -> jinja2.Environment:
         finalize=_printable,
     )
     env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_translations(translations(tr.lang), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(gettext, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 

@@ -19,8 +19,6 @@ from typing import Iterator
 
 import pytest
 
-from reportgen.commands.build import BuildOptions, build
-
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -44,10 +42,9 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwr
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "site"
-    build(BuildOptions(datasets=(str(GOLDEN),), out=out))
-    return out
+def site(golden_site: Path) -> Path:
+    """The golden build shared by the session (tests/conftest.py); these tests only read it."""
+    return golden_site
 
 
 class Watch:

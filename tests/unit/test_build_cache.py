@@ -1,0 +1,120 @@
+"""The build cache: cached and cold builds are the same bytes; a change re-renders only what depends on it."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from reportgen.commands.build import TEMPLATES_DIR, BuildOptions, build
+from reportgen.commands.build_cache import Cache, default_root
+from reportgen.i18n import catalogs
+from tests.report_fixtures import make_startup_dataset
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A datasets root: golden/reference (reported) and golden/extra (only published on the site)."""
+    folder = tmp_path_factory.mktemp("datasets")
+    make_startup_dataset(folder / "golden" / "reference", n=6, seed=3)
+    make_startup_dataset(folder / "golden" / "extra", n=4, seed=4, host_id="synthetic-host-02")
+    return folder
+
+
+@pytest.fixture()
+def options(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> BuildOptions:
+    monkeypatch.setenv("VMCBENCH_DATASETS", str(root))
+    theme = tmp_path / "theme"
+    shutil.copytree(TEMPLATES_DIR, theme)
+    return BuildOptions(datasets=(str(root / "golden" / "reference"),), out=tmp_path / "site", theme=theme)
+
+
+def test_cache_folder_is_outside_the_output_and_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("VMCBENCH_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_root() == tmp_path / "xdg" / "vmcbench" / "build"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert default_root() == Path.home() / ".cache" / "vmcbench" / "build"
+
+
+def test_cached_and_cold_builds_are_byte_identical(options: BuildOptions, tmp_path: Path) -> None:
+    cold = build(replace(options, out=tmp_path / "cold", cache=False), cache=Cache(tmp_path / "unused", enabled=False))
+    assert not cold.cached and not cold.cache and not (tmp_path / "unused").exists()  # --no-cache: nothing read or written
+    cache = Cache(tmp_path / "cache")
+    first = build(replace(options, out=tmp_path / "first"), cache=cache)
+    assert not first.cached and cache.misses("pdf") == 4 and cache.misses("tree") == 1
+    again = build(replace(options, out=tmp_path / "again"), cache=Cache(tmp_path / "cache"))
+    assert again.cached
+    assert tree(tmp_path / "cold") == tree(tmp_path / "first") == tree(tmp_path / "again")
+    # per-entry hits (the whole-tree entry deleted) give the same bytes too
+    shutil.rmtree(tmp_path / "cache" / "tree")
+    parts = Cache(tmp_path / "cache")
+    pieces = build(replace(options, out=tmp_path / "pieces"), cache=parts)
+    assert not pieces.cached and parts.hits("pdf") == 4 and parts.misses("svg") == 0 and parts.hits("summaries") == 1
+    assert tree(tmp_path / "pieces") == tree(tmp_path / "cold")
+    # safe to delete: an emptied cache is a cold build
+    shutil.rmtree(tmp_path / "cache")
+    assert tree(tmp_path / "cold") == tree(Path(build(replace(options, out=tmp_path / "x"), cache=Cache(tmp_path / "cache")).out))
+
+
+def rebuild(options: BuildOptions, tmp_path: Path) -> Cache:
+    cache = Cache(tmp_path / "cache")
+    result = build(options, cache=cache)
+    assert not result.cached
+    return cache
+
+
+def test_a_changed_template_re_renders_only_the_pdfs_it_makes(options: BuildOptions, tmp_path: Path) -> None:
+    build(options, cache=Cache(tmp_path / "cache"))
+    slides = options.theme / "slides.html"
+    text = slides.read_text("utf-8")
+    assert "{% block styles %}" in text
+    slides.write_text(text.replace("{% block styles %}", "{% block styles %}<!-- edited -->", 1), "utf-8")
+    cache = rebuild(options, tmp_path)
+    assert (cache.misses("pdf"), cache.hits("pdf")) == (2, 2)  # both slide decks, neither handout
+    assert cache.misses("svg") == 0 and cache.hits("summaries") == 1
+    assert "edited" in (options.out / "en" / "slides.html").read_text("utf-8")
+
+
+def test_a_changed_stylesheet_re_renders_only_the_pdfs_that_use_it(options: BuildOptions, tmp_path: Path) -> None:
+    build(options, cache=Cache(tmp_path / "cache"))
+    css = options.theme / "css" / "handout.css"
+    css.write_text(css.read_text("utf-8") + "\n/* edited */\n", "utf-8")
+    cache = rebuild(options, tmp_path)
+    assert (cache.misses("pdf"), cache.hits("pdf")) == (2, 2)  # both handouts, neither slide deck
+
+
+def test_a_changed_catalog_string_re_renders_only_the_pages_that_show_it(
+    options: BuildOptions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(options, cache=Cache(tmp_path / "cache"))
+    locale = tmp_path / "locale"
+    shutil.copytree(catalogs.LOCALE_DIR, locale)
+    po = locale / "en" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text("utf-8")
+    assert 'msgstr "Course slides"' in text
+    po.write_text(text.replace('msgstr "Course slides"', 'msgstr "Lecture slides"'), "utf-8")
+    monkeypatch.setattr(catalogs, "LOCALE_DIR", locale)
+    catalogs.catalog.cache_clear()
+    catalogs.translations.cache_clear()
+    try:
+        cache = rebuild(options, tmp_path)
+    finally:
+        catalogs.catalog.cache_clear()
+        catalogs.translations.cache_clear()
+    assert (cache.misses("pdf"), cache.hits("pdf")) == (1, 3)  # the English slides only
+    assert "Lecture slides" in (options.out / "en" / "slides.html").read_text("utf-8")
+
+
+def test_a_changed_published_dataset_lays_out_no_pdf_again(options: BuildOptions, root: Path, tmp_path: Path) -> None:
+    build(options, cache=Cache(tmp_path / "cache"))
+    make_startup_dataset(root / "golden" / "extra", n=5, seed=5, host_id="synthetic-host-02")  # a new version
+    cache = rebuild(options, tmp_path)
+    assert (cache.misses("pdf"), cache.hits("pdf")) == (0, 4) and cache.misses("svg") == 0
+    assert len(list((options.out / "datasets" / "golden" / "extra").iterdir())) == 2
