@@ -10,6 +10,7 @@ from collector.dataset import Location, uncommitted_versions
 from collector.platforms import PlatformUnavailable
 from collector.platforms.container import remove_labelled
 from collector.platforms.pidfiles import kill_leftovers, kill_named_vms
+from collector.platforms.server_cgroup import remove_leftovers as remove_server_cgroups
 
 
 UNFINISHED_AGE_S = 60.0
@@ -25,6 +26,7 @@ def cleanup(datasets_root: Path | None, images: bool = True) -> tuple[list[str],
         removed += remove_labelled(images=images)
     except PlatformUnavailable as exc:
         warnings.append(f"containers not checked: {exc}")
+    removed += remove_server_cgroups()  # after the containers: Docker's cgroups sit inside them
     if datasets_root and datasets_root.is_dir():
         for dataset_dir in sorted([datasets_root, *(p for p in datasets_root.rglob("*") if p.is_dir())]):
             for loc in uncommitted_versions(Location.of(dataset_dir)):
