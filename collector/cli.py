@@ -66,7 +66,7 @@ def run(
     vm_memory: Annotated[int, typer.Option(min=64, help="VM memory in MiB.")] = 256,
     vm_cpus: Annotated[int, typer.Option(min=1, help="VM virtual CPUs.")] = 1,
     memory_budget: Annotated[int, typer.Option(min=16, help="Density suite: MiB the instances of one platform may use together.")] = 4096,
-    max_instances: Annotated[int, typer.Option(min=1, help="Density suite: stop at this many instances even if the budget allows more.")] = 40,
+    max_instances: Annotated[int, typer.Option(min=1, help="Density suite: a safety net, stop at this many instances even if the budget allows more (high enough not to bind on a normal host).")] = 400,
     instances: Annotated[int, typer.Option(min=1, help="Consistency and recovery suites: number of instances N.")] = 3,
     param: Annotated[Optional[list[str]], typer.Option(help="Suite setting key=value (repeatable); see docs/suites/.")] = None,
     suite_repeat: Annotated[Optional[list[str]], typer.Option(help="Per-suite repetitions, suite=N (repeatable), e.g. density=1; others use --repeat.")] = None,

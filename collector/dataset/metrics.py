@@ -65,6 +65,9 @@ METRICS: tuple[Metric, ...] = (
     _m("density", "C9", "start_time", "s", LOWER, "start request → ready, per instance while filling"),
     _m("isolation", "C10", "victim_latency", "s", LOWER, "one victim iteration, alone or beside the hog", phased=True),
     _m("isolation", "C10", "hog_memory_bytes", "bytes", NEITHER, "memory the hog held", exact=False),
+    _m("isolation", "C10", "victim_killed", "count", LOWER, "1 if the victim lost its working set or did not finish beside the memory hog", phased=True),
+    _m("isolation", "C10", "oom_kills", "count", LOWER, "processes OOM-killed in the emulated server (host cgroups + guest consoles)", phased=True),
+    _m("isolation", "C10", "server_memory_peak_bytes", "bytes", NEITHER, "peak memory of the emulated server beside the memory hog", phased=True, exact=False),
     _m("recovery", "C11", "scale_out_s", "s", LOWER, "1 → N instances ready"),
     _m("recovery", "C11", "recover_s", "s", LOWER, "kill → ready again"),
 )

@@ -20,7 +20,7 @@ from collector.platforms import pidfiles
 from collector.platforms.linewatch import LineWatch, pipe_chunks
 from collector.workloads import VmSpec, Workload
 from collector.artifacts.busybox import INIT_MARKER
-from collector.platforms.host_process import kill_session
+from collector.platforms.host_process import joining, kill_session
 from collector.platforms.base import Instance, Platform, PlatformUnavailable, StartFailed
 from collector.platforms.kernel import Kernel, ensure_kernel
 
@@ -150,7 +150,7 @@ class VmPlatform(Platform):
         qemu_pidfile = self._tmp / f"qemu-{index}-{time.monotonic_ns()}.pid"
         t0 = time.monotonic()
         proc = subprocess.Popen(
-            self.argv(accel, index, qemu_pidfile, disks, boot),
+            joining(self.argv(accel, index, qemu_pidfile, disks, boot), self.ctx.cgroups),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )
         inst = Instance(self.name, index, {"proc": proc, "qemu_pidfile": qemu_pidfile}, t0)

@@ -10,6 +10,7 @@ from collector.dataset import MANIFEST_FILE, Location, uncommitted_versions
 from collector.platforms import PlatformUnavailable
 from collector.platforms.container import remove_labelled
 from collector.platforms.pidfiles import kill_leftovers, kill_named_vms
+from collector.platforms.server_cgroup import remove_leftovers as remove_server_cgroups
 
 
 UNFINISHED_AGE_S = 60.0
@@ -25,6 +26,7 @@ def cleanup(datasets_root: str | Path | None, images: bool = True) -> tuple[list
         removed += remove_labelled(images=images)
     except PlatformUnavailable as exc:
         warnings.append(f"containers not checked: {exc}")
+    removed += remove_server_cgroups()  # after the containers: Docker's cgroups sit inside them
     if datasets_root is not None:
         removed += cleanup_datasets(str(datasets_root))
     return removed, warnings

@@ -48,7 +48,7 @@ class RunOptions:
     vm_cpus: int = 1
     memory_budget_mib: int = 4096
     """Density: memory the instances of one platform may use together."""
-    max_instances: int = 40
+    max_instances: int = 400
     """Density: stop adding instances at this count even if the budget allows more."""
     instances: int = 3
     """Consistency and recovery: how many instances (N)."""

@@ -48,6 +48,7 @@ from reportgen.writers import slides as slide_files
 from reportgen.charts import ChartDef, ChartInput, registered
 from reportgen.pages.comparison import comparison_data, comparison_section
 from reportgen.charts.base import failure_notes, gap_notes
+from reportgen.charts.reference_notes import reference_notes
 from reportgen.i18n.catalogs import LANG_NAMES, LANGS, Translator, translator
 from reportgen.load.datasets import Loaded, load, manifest_get
 from reportgen.charts.c2_matrix import build_matrix
@@ -280,7 +281,7 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
         alt=alt_text,
         svg=Markup(svg),
         table=definition.table(data, tr),
-        notes=notes + failure_notes(data, tr),
+        notes=notes + failure_notes(data, tr) + reference_notes(definition.chart_id, tr),
         passage=definition.passage(data, tr) if definition.passage else None,
     )
 
