@@ -290,6 +290,7 @@ def _text(box) -> str:  # noqa: ANN001
 
 def layout_document(html: str, base_url: Path):  # noqa: ANN201
     """Lay `html` out with WeasyPrint (no file written), for overflows()."""
-    from reportgen.writers import pdf
+    from reportgen.writers import korean_breaks, pdf
 
-    return pdf._weasyprint().HTML(string=html, base_url=str(base_url) + "/").render()
+    weasyprint = pdf._weasyprint()
+    return weasyprint.HTML(string=korean_breaks.prepare(html), base_url=str(base_url) + "/").render()
