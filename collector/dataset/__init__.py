@@ -41,9 +41,11 @@ from collector.dataset.store import (
     uncommitted_versions,
     write_version,
 )
-from collector.dataset.units import Units, units
+from collector.dataset.units import Units, duration_unit, iec_unit, units
 
 __all__ = [
+    "duration_unit",
+    "iec_unit",
     "COLUMNS", "DATASETS_ROOT_ENV", "EXACT_UNITS", "MANIFEST_FILE", "METRICS", "SAMPLES_FILE", "SAMPLE_SCHEMA",
     "SCHEMA_VERSION", "SUITE_NAMES", "Dataset", "DatasetError", "Location", "MedianCI", "Metric", "SchemaTooNew",
     "Units", "better_of", "find_metric", "by_chart", "charts_of", "committed_versions", "exact_groups", "failures", "is_exact",
