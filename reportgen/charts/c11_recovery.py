@@ -71,7 +71,9 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
             base.mark_rule(strokeWidth=2.5).encode(
                 x=alt.X("low:Q", scale=x_scale, axis=duration_axis(lo, hi, tr, tr("seconds (log scale)"))),
                 x2="high:Q", y=y, color=platform_colour()),
-            base.mark_point(filled=True, size=80, opacity=1).encode(
+            *(base.mark_tick(thickness=2, size=ROW_HEIGHT * 0.45).encode(  # CI caps, visible however narrow
+                x=alt.X(f"{end}:Q", scale=x_scale), y=y, color=platform_colour()) for end in ("low", "high")),
+            base.mark_point(filled=False, size=80, opacity=1, strokeWidth=2).encode(
                 x=alt.X("median:Q", scale=x_scale), y=y, color=platform_colour()),
             base.mark_text(align="left", dx=8, dy=-9, fontSize=10.5, color="#222222").encode(
                 x=alt.X("high:Q", scale=x_scale), y=y, text="text:N"),
