@@ -112,8 +112,9 @@ def slide_measures(pdf: Path, regions: list[list[dict[str, float | str]]]) -> li
             rects = regions[number - 1] if number - 1 < len(regions) else []
             sizes: dict[str, list[float]] = {"body": [], "chart": [], "chrome": []}
             for ch in page.chars:
-                if ch["text"].strip():
-                    sizes[kind(ch, rects)].append(round(ch["size"], 1))
+                if ch["text"].strip():  # a rotated glyph's size is its box's thickness across the line
+                    size = ch["size"] if ch.get("upright", True) else ch["x1"] - ch["x0"]
+                    sizes[kind(ch, rects)].append(round(size, 1))
             words = sum(kind(w, rects) == "body" for w in page.extract_words(x_tolerance=1.5))
             measures.append(SlideMeasure(number, min(sizes["body"], default=0.0), min(sizes["chart"], default=0.0), words))
     return measures

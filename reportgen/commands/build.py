@@ -251,8 +251,9 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
             passage=definition.passage(data, tr) if definition.passage and withheld else None,
         )
     alt_text = definition.describe(data, tr)
+    chart = definition.draw(data, tr)
     svg = render(
-        definition.draw(data, tr),
+        chart,
         chart_id=definition.chart_id,
         alt_text=alt_text,
         vega_locale=tr.vega_locale,
@@ -265,6 +266,7 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
         table=definition.table(data, tr),
         notes=notes + failure_notes(data, tr),
         passage=definition.passage(data, tr) if definition.passage else None,
+        spec=chart.to_dict(validate=False),
     )
 
 
