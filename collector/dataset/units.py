@@ -87,8 +87,9 @@ class Units:
         return self._word("MiB", self.number(value / MIB))
 
     def ratio(self, value: float) -> str:
-        """`×2.4`: how many times a figure is of another."""
-        return self._word("ratio", self.number(value, 2 if value < 10 else 3))
+        """`×2.4` / `2.4배`: how many times a figure is of another; near 1 with two decimals (1.04, never a bare 1.0)."""
+        significant = 3 if 0.9 <= value < 1.1 or value >= 10 else 2
+        return self._word("ratio", self.number(value, significant))
 
     def datetime(self, when: datetime) -> str:
         """A moment, in UTC, to the minute, on a 24-hour clock."""

@@ -40,6 +40,8 @@ def _grow(node: Any, width_factor: float, height_factor: float = HEIGHT_GROWTH) 
         for k, v in node.items():
             if k in FONT_KEYS and isinstance(v, (int, float)):
                 out[k] = max(SLIDE_FONT_PX, v * GROWTH)
+            elif k == "size" and node.get("type") == "tick" and isinstance(v, (int, float)):
+                out[k] = v * height_factor  # a tick's size is its length across the row, not an area
             elif k in GROWN_KEYS and isinstance(v, (int, float)) and not isinstance(v, bool):
                 out[k] = v * (GROWTH**2 if k in ("size", "symbolSize") else GROWTH)
             elif k in ("height", "dy") and isinstance(v, (int, float)):

@@ -95,8 +95,13 @@ def classroom_claims(claims: Sequence["Claim"], quote: str = "") -> tuple[tuple[
             kept.append(text)
             used += words(text)
     return tuple(
-        replace(c, texts=(" ".join(kept),) if c.kind == "measured" else tuple(kept)) for c, kept in zip(claims, shown)
+        replace(c, texts=(_joined(kept),) if c.kind == "measured" else tuple(kept)) for c, kept in zip(claims, shown)
     ), rest
+
+
+def _joined(parts: Sequence[str]) -> str:
+    """Sentences run on with a space; figures (`Platform: median`, no sentence end) with a middle dot."""
+    return " ".join(parts) if all(re.search(r"[.!?。]$", p) for p in parts) else " · ".join(parts)
 
 
 def slide_chart(fig: "SlideFigure", block: "ChartBlock | None", tr: "Translator", font_dir: Path) -> "SlideFigure":
