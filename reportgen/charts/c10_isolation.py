@@ -22,7 +22,7 @@ from reportgen.pages.contexts import Cell, DataTable, Row
 from collector.dataset import latency_groups
 from reportgen.load.summaries import GROUP_KEYS, rows
 from reportgen.charts.render_svg import FONT_FAMILY
-from reportgen.charts.common import labelled, ratio_text, seconds_cell
+from reportgen.charts.common import column_units, labelled, ratio_text, seconds_cell
 from reportgen.charts.base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
 
 PHASES: dict[str, str] = {"alone": N_("alone"), "beside_hog": N_("beside a hog")}
@@ -118,6 +118,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
         "failures": tr("Failed runs"),
     }
     out = []
+    units = column_units(frame, ("p50", "low", "high", "p99"))  # one unit per column
     for r in frame.to_dict("records"):
         has = r["n"] > 0
         cells = {
@@ -125,7 +126,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
             "platform": Cell(row_label(r, tr, False)),
             "phase": Cell(tr(PHASES.get(str(r["phase"]), str(r["phase"])))),
             "n": Cell(tr.integer(r["n"]), float(r["n"])),
-            **{k: seconds_cell(tr, r[k]) if has else Cell("—") for k in ("p50", "low", "high", "p99")},
+            **{k: seconds_cell(tr, r[k], units[k]) if has else Cell("—") for k in ("p50", "low", "high", "p99")},
             "failures": Cell(tr.integer(r["failures"]), float(r["failures"])),
         }
         ident = tuple((k, str(r[k])) for k in ("dataset", "platform", "accelerator", "phase"))

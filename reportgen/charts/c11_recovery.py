@@ -20,7 +20,7 @@ from reportgen.pages.contexts import Cell, DataTable, Row
 from collector.dataset import median_groups
 from reportgen.load.summaries import GROUP_KEYS, details, max_int, rows
 from reportgen.charts.render_svg import FONT_FAMILY
-from reportgen.charts.common import labelled, platform_colour, seconds_cell
+from reportgen.charts.common import column_units, labelled, platform_colour, seconds_cell
 from reportgen.charts.base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
 
 MEASURES: dict[str, str] = {"scale_out_s": N_("Scale-out from 1 to N"), "recover_s": N_("Recovery after a kill")}
@@ -94,6 +94,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
         "failures": tr("Failed runs"),
     }
     out = []
+    units = column_units(frame, ("median", "low", "high"))  # one unit per column
     for r in frame.to_dict("records"):
         has = r["n"] > 0
         measure = tr(MEASURES.get(str(r["metric"]), str(r["metric"])))
@@ -105,7 +106,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
             "platform": Cell(row_label(r, tr, False)),
             "measure": Cell(measure),
             "n": Cell(tr.integer(r["n"]), float(r["n"])),
-            **{k: seconds_cell(tr, r[k]) if has else Cell("—") for k in ("median", "low", "high")},
+            **{k: seconds_cell(tr, r[k], units[k]) if has else Cell("—") for k in ("median", "low", "high")},
             "by": Cell(by or "—"),
             "failures": Cell(tr.integer(r["failures"]), float(r["failures"])),
         }
