@@ -70,8 +70,8 @@ CLASSROOM_PX = 24.0
 FONT_DIR = Path(__file__).resolve().parents[2] / "templates" / "fonts"
 """The bundled font the slide charts are drawn with (the default theme's)."""
 
-CHART_BOX = (888.0, 402.0 - 34.0)
-"""A chart slide's figure: the body's width, its height less the caption line."""
+CHART_BOX = (888.0, 402.0 - 6.0 - 34.0 - 4.0)
+"""A chart slide's figure: the body's width; its height (402 px less the slide's 6 px top rule) less the caption line."""
 
 
 def classroom_claims(claims: Sequence["Claim"], quote: str = "") -> tuple[tuple["Claim", ...], list[str]]:
