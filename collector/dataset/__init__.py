@@ -53,12 +53,12 @@ from collector.dataset.store import (
     uncommitted_versions,
     write_version,
 )
-from collector.dataset.units import Units, units
+from collector.dataset.units import Units, duration_unit, iec_unit, units
 from collector.dataset.fleet import expand as expand_datasets
 
 __all__ = [
     "InvalidName", "MAX_DISTINCT", "MAX_MANIFEST_BYTES", "MAX_TEXT_CHARS", "NAME_PATTERN", "check_name", "is_name",
-    "printable", "shown",
+    "printable", "shown", "duration_unit", "iec_unit",
     "COLUMNS", "DATASETS_ROOT_ENV", "EXACT_UNITS", "MANIFEST_FILE", "METRICS", "SAMPLES_FILE", "SAMPLE_SCHEMA",
     "SCHEMA_VERSION", "SUITE_NAMES", "Dataset", "DatasetError", "Location", "MedianCI", "Metric", "SchemaTooNew",
     "Units", "better_of", "expand_datasets", "find_metric", "by_chart", "charts_of", "committed_versions", "exact_groups", "failures", "is_exact",

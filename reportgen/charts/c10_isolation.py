@@ -22,7 +22,7 @@ from reportgen.pages.contexts import Cell, DataTable, Row
 from collector.dataset import latency_groups
 from reportgen.load.summaries import GROUP_KEYS, rows
 from reportgen.charts.render_svg import FONT_FAMILY
-from reportgen.charts.common import labelled, ratio_text, seconds_cell
+from reportgen.charts.common import column_units, labelled, ratio_text, seconds_cell
 from reportgen.charts.base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
 from reportgen.charts.c10_verdict import passage_one
 
@@ -87,7 +87,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     phase_domain = [tr(PHASES[p]) for p in PHASES if p in set(frame["phase"])]
     phase_colour = alt.Color("phase_label:N", sort=phase_domain, title=None, scale=alt.Scale(
         domain=phase_domain, range=[PHASE_COLOURS[p] for p in PHASES if p in set(frame["phase"])]),
-        legend=alt.Legend(orient="bottom", symbolType="circle"))
+        legend=alt.Legend(orient="bottom", symbolType="square"))  # colour: swatches; shape: grey marks
     points = pd.concat([
         frame.assign(stat=tr(STATS["p50"]), x=frame["p50"]),
         frame.assign(stat=tr(STATS["p99"]), x=frame["p99"]),
@@ -105,7 +105,8 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
             x=alt.X("x:Q", scale=x_scale), y=y, yOffset=offset, color=phase_colour,
             shape=alt.Shape("stat:N", sort=[tr(STATS["p50"]), tr(STATS["p99"])], title=None,
                             scale=alt.Scale(domain=[tr(STATS["p50"]), tr(STATS["p99"])], range=["circle", "diamond"]),
-                            legend=alt.Legend(orient="bottom"))),
+                            legend=alt.Legend(orient="bottom", symbolFillColor="#555555",
+                                              symbolStrokeColor="#555555"))),
     ]
     plot = alt.layer(*layers).properties(width=WIDTH, height=ROW_HEIGHT * len(order))
     ratios = pd.DataFrame(
@@ -133,6 +134,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
         "failures": tr("Failed runs"),
     }
     out = []
+    units = column_units(frame, ("p50", "low", "high", "p99"))  # one unit per column
     for r in frame.to_dict("records"):
         has = r["n"] > 0
         cells = {
@@ -140,7 +142,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
             "platform": Cell(row_label(r, tr, False)),
             "phase": Cell(tr(PHASES.get(str(r["phase"]), str(r["phase"])))),
             "n": Cell(tr.integer(r["n"]), float(r["n"])),
-            **{k: seconds_cell(tr, r[k]) if has else Cell("—") for k in ("p50", "low", "high", "p99")},
+            **{k: seconds_cell(tr, r[k], units[k]) if has else Cell("—") for k in ("p50", "low", "high", "p99")},
             "failures": Cell(tr.integer(r["failures"]), float(r["failures"])),
         }
         ident = tuple((k, str(r[k])) for k in ("dataset", "platform", "accelerator", "phase"))

@@ -126,7 +126,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     measured = alt.Chart(frame[["label", "platform", "value", "text"]])
     layers = [
         measured.mark_bar(height=ROW_HEIGHT * 0.6).encode(
-            x=alt.X("value:Q", scale=x_scale, title=x_title, axis=alt.Axis(grid=True, tickCount=6, format="d")),
+            x=alt.X("value:Q", scale=x_scale, title=x_title, axis=alt.Axis(grid=False, tickCount=6, format="d")),  # no grid through the bar labels
             y=y, color=platform_colour()),
         measured.mark_text(align="left", dx=6, fontSize=10.5, color="#222222").encode(
             x=alt.X("value:Q", scale=x_scale), y=y, text="text:N"),

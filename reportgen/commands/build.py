@@ -269,8 +269,9 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
             passage=definition.passage(data, tr) if definition.passage and withheld else None,
         )
     alt_text = definition.describe(data, tr)
+    chart = definition.draw(data, tr)
     svg = (svgs.render if svgs is not None else render)(
-        definition.draw(data, tr),
+        chart,
         chart_id=definition.chart_id,
         alt_text=alt_text,
         vega_locale=tr.vega_locale,
@@ -283,6 +284,7 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
         table=definition.table(data, tr),
         notes=notes + failure_notes(data, tr) + reference_notes(definition.chart_id, tr),
         passage=definition.passage(data, tr) if definition.passage else None,
+        spec=chart.to_dict(validate=False),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Mapping
 
 from markupsafe import Markup
 
@@ -72,6 +72,8 @@ class ChartBlock:
     """Set when there is nothing to draw; the section shows this instead of a chart."""
     passage: str | None = None
     """What the measurement shows against the source deck's claim, in a sentence or three."""
+    spec: Mapping[str, Any] | None = None
+    """The chart's Vega-Lite spec, for slides that draw it again at their own size (charts/slide_svg.py)."""
 
 
 @dataclass(frozen=True)

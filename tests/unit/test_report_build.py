@@ -310,7 +310,7 @@ def test_unknown_language_is_a_usage_error(dataset: Path, tmp_path: Path) -> Non
 # missing data ---------------------------------------------------------------------
 
 
-MISSING_VM = {"ko": "가상 머신: missing@v1에서 측정하지 않았습니다.", "en": "Virtual machine: not measured in missing@v1."}
+MISSING_VM = {"ko": "가상서버(VM): missing@v1에서 측정하지 않았습니다.", "en": "Virtual machine: not measured in missing@v1."}
 
 
 def test_missing_platform_is_named_in_both_languages(tmp_path: Path) -> None:
