@@ -19,6 +19,7 @@ from collector.dataset.schema import (
 from collector.dataset.statistics import (
     EXACT_UNITS,
     MedianCI,
+    RatioCI,
     exact_groups,
     failures,
     is_exact,
@@ -27,6 +28,7 @@ from collector.dataset.statistics import (
     median_ci,
     median_groups,
     nearest_rank,
+    ratio_ci,
     unit_groups,
     usable,
     with_failures,
@@ -45,9 +47,9 @@ from collector.dataset.units import Units, units
 
 __all__ = [
     "COLUMNS", "DATASETS_ROOT_ENV", "EXACT_UNITS", "MANIFEST_FILE", "METRICS", "SAMPLES_FILE", "SAMPLE_SCHEMA",
-    "SCHEMA_VERSION", "SUITE_NAMES", "Dataset", "DatasetError", "Location", "MedianCI", "Metric", "SchemaTooNew",
+    "SCHEMA_VERSION", "SUITE_NAMES", "Dataset", "DatasetError", "Location", "MedianCI", "Metric", "RatioCI", "SchemaTooNew",
     "Units", "better_of", "find_metric", "by_chart", "charts_of", "committed_versions", "exact_groups", "failures", "is_exact",
-    "latency_groups", "mann_whitney_p", "median_ci", "median_groups", "metric", "metrics_of", "nearest_rank",
+    "latency_groups", "mann_whitney_p", "median_ci", "median_groups", "metric", "metrics_of", "nearest_rank", "ratio_ci",
     "read_dataset", "resolve", "uncommitted_versions", "unit_groups", "units", "usable", "with_failures",
     "write_version",
 ]
