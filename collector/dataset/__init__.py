@@ -30,6 +30,7 @@ from collector.dataset.schema import (
 from collector.dataset.statistics import (
     EXACT_UNITS,
     MedianCI,
+    RatioCI,
     exact_groups,
     failures,
     is_exact,
@@ -39,6 +40,7 @@ from collector.dataset.statistics import (
     median_groups,
     nearest_rank,
     spread,
+    ratio_ci,
     unit_groups,
     usable,
     with_failures,
@@ -60,9 +62,9 @@ __all__ = [
     "InvalidName", "MAX_DISTINCT", "MAX_MANIFEST_BYTES", "MAX_TEXT_CHARS", "NAME_PATTERN", "check_name", "is_name",
     "printable", "shown", "duration_unit", "iec_unit",
     "COLUMNS", "DATASETS_ROOT_ENV", "EXACT_UNITS", "MANIFEST_FILE", "METRICS", "SAMPLES_FILE", "SAMPLE_SCHEMA",
-    "SCHEMA_VERSION", "SUITE_NAMES", "Dataset", "DatasetError", "Location", "MedianCI", "Metric", "SchemaTooNew",
+    "SCHEMA_VERSION", "SUITE_NAMES", "Dataset", "DatasetError", "Location", "MedianCI", "Metric", "RatioCI", "SchemaTooNew",
     "Units", "better_of", "expand_datasets", "find_metric", "by_chart", "charts_of", "committed_versions", "exact_groups", "failures", "is_exact",
-    "latency_groups", "mann_whitney_p", "median_ci", "median_groups", "metric", "metrics_of", "nearest_rank",
+    "latency_groups", "mann_whitney_p", "median_ci", "median_groups", "metric", "metrics_of", "nearest_rank", "ratio_ci",
     "read_dataset", "resolve", "spread", "uncommitted_versions", "unit_groups", "units", "usable", "with_failures",
     "write_version",
 ]

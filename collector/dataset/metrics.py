@@ -70,6 +70,33 @@ METRICS: tuple[Metric, ...] = (
     _m("isolation", "C10", "server_memory_peak_bytes", "bytes", NEITHER, "peak memory of the emulated server beside the memory hog", phased=True, exact=False),
     _m("recovery", "C11", "scale_out_s", "s", LOWER, "1 → N instances ready"),
     _m("recovery", "C11", "recover_s", "s", LOWER, "kill → ready again"),
+    *(_m("performance", "C12", name, unit, better, meaning) for name, unit, better, meaning in (
+        ("cpu_single_events_per_s", "1/s", HIGHER, "sysbench cpu, 1 thread: prime-search events per second"),
+        ("cpu_multi_events_per_s", "1/s", HIGHER, "sysbench cpu, `threads` threads: events per second"),
+        ("cpu_single_latency_avg", "ms", LOWER, "sysbench cpu, 1 thread: mean time per event"),
+        ("mem_seq_bandwidth", "MiB/s", HIGHER, "sysbench memory, sequential reads, 1 thread"),
+        ("mem_rnd_bandwidth", "MiB/s", HIGHER, "sysbench memory, random 8-byte reads, 1 thread"),
+        ("mem_rnd_access_time", "ns", LOWER, "8 bytes / random-read bandwidth (an upper bound of load latency)"),
+        ("threads_events_per_s", "1/s", HIGHER, "sysbench threads: yield and lock loops per second (scheduler)"),
+        ("pipe_roundtrips_per_s", "1/s", HIGHER, "1-byte pipe ping-pong between two processes, round trips per second"),
+        ("syscalls_per_s", "1/s", HIGHER, "dd bs=1 /dev/zero → /dev/null: read + write system calls per second"),
+        ("disk_seqwrite_bandwidth", "MiB/s", HIGHER, "fio sequential 1 MiB writes, direct I/O"),
+        ("disk_seqread_bandwidth", "MiB/s", HIGHER, "fio sequential 1 MiB reads, direct I/O"),
+        ("disk_randread_iops", "1/s", HIGHER, "fio random 4 KiB reads, direct I/O: I/O operations per second"),
+        ("disk_randwrite_iops", "1/s", HIGHER, "fio random 4 KiB writes, direct I/O: I/O operations per second"),
+        ("disk_randread_clat_p99", "µs", LOWER, "fio random 4 KiB reads: 99th percentile completion latency"),
+        ("disk_randwrite_clat_p99", "µs", LOWER, "fio random 4 KiB writes: 99th percentile completion latency"),
+        ("net_tcp_bandwidth", "Gbit/s", HIGHER, "iperf3 TCP over 127.0.0.1 inside the instance, received"),
+        ("net_pingpong_latency_avg", "µs", LOWER, "sockperf TCP ping-pong over 127.0.0.1, 64 B: half round trip, mean"),
+        ("net_pingpong_latency_p50", "µs", LOWER, "sockperf TCP ping-pong: half round trip, median"),
+        ("net_pingpong_latency_p99", "µs", LOWER, "sockperf TCP ping-pong: half round trip, 99th percentile"),
+        *((f"redis_{t}_{m}", unit, better, f"redis-benchmark {t.upper()} over 127.0.0.1: {what}")
+          for t in ("ping_inline", "set", "get")
+          for m, unit, better, what in (("rps", "1/s", HIGHER, "requests per second"),
+                                        ("p50", "ms", LOWER, "median latency"),
+                                        ("p99", "ms", LOWER, "99th percentile latency"))),
+        ("run_time", "s", NEITHER, "start request → the driver's last line (every benchmark, in sequence)"),
+    )),
 )
 
 SUITE_NAMES: tuple[str, ...] = tuple(dict.fromkeys(m.suite for m in METRICS))

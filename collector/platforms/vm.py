@@ -42,6 +42,17 @@ class BootExtras:
     """Kernel arguments added after the workload's."""
 
 
+DISK_CACHE_MODES = ("unsafe", "none", "directsync", "writeback", "writethrough")
+
+
+def disk_cache(spec: VmSpec, index: int) -> str:
+    """QEMU's cache mode for disk `index` of `spec`: the spec's choice, else `unsafe`."""
+    mode = spec.disk_cache[index] if index < len(spec.disk_cache) else "unsafe"
+    if mode not in DISK_CACHE_MODES:
+        raise ValueError(f"disk cache mode {mode!r}; known: {', '.join(DISK_CACHE_MODES)}")
+    return mode
+
+
 def qemu_binary() -> str:
     path = shutil.which(QEMU)
     if not path:
@@ -130,8 +141,8 @@ class VmPlatform(Platform):
         assert self.kernel and self.spec, "prepare() first"
         boot = boot or BootExtras()
         drives = []
-        for disk in self.spec.disks if disks is None else disks:
-            drives += ["-drive", f"file={disk},format=raw,if=virtio,cache=unsafe"]
+        for i, disk in enumerate(self.spec.disks if disks is None else disks):
+            drives += ["-drive", f"file={disk},format=raw,if=virtio,cache={disk_cache(self.spec, i)}"]
         return [
             self.qemu, "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
             "-nic", "none", "-m", str(self.memory_mib), "-smp", str(self.ctx.vm_cpus),

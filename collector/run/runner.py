@@ -127,13 +127,14 @@ def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
     artifacts: dict[str, Any] = {}
     extra: dict[str, tuple[dict[str, Platform], dict[str, Any]]] = {}
     """Platforms prepared for the workloads of --suite-workload, by workload name."""
+    suites: list[Any] = []
+    sessions: list[Session] = []
     try:
         platforms, artifacts = _open_platforms(options.platforms, ctx, console, workload, skipped)
         for note in ctx.notes.values():
             console.print(f"[dim]{note}[/]")
         if "vm" in platforms:
             ctx.accel = platforms["vm"].accelerator  # decided once: later workloads skip the KVM probe
-        sessions = []
         for name in options.suites:
             repeat = options.suite_repeats.get(name, options.repeat)
             warmup = options.suite_warmups.get(name, options.warmup)
@@ -144,7 +145,7 @@ def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
                 sessions.append(Session(ctx, extra[other][0], get_workload(other), log, repeat, warmup, options=options))
             else:
                 sessions.append(Session(ctx, platforms, workload, log, repeat, warmup, options=options))
-        suites = [SUITES[s]() for s in options.suites]
+        suites[:] = [SUITES[s]() for s in options.suites]
         estimate = sum(suite.estimate_s(sess) for suite, sess in zip(suites, sessions))
         console.print(f"estimated time: about {_duration(estimate)} for {', '.join(s.name for s in suites)} "
                       f"on {', '.join(platforms) or 'no platform'}")
@@ -182,6 +183,7 @@ def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
         ) | {"label": options.host_label or socket.gethostname(), "docker_host": os.environ.get("DOCKER_HOST", "")},
         "artifacts": artifacts,
         "workload_artifacts": {name: arts for name, (_, arts) in sorted(extra.items())},
+        "suite_facts": {suite.name: session.facts for suite, session in zip(suites, sessions) if session.facts},
         "notes": dict(sorted({**ctx.notes, **({"operator": options.note} if options.note else {})}.items())),
         "skipped_platforms": skipped,
     }

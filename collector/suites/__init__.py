@@ -10,6 +10,7 @@ from collector.suites.recovery import RecoverySuite
 from collector.suites.image import ImageSuite
 from collector.suites.overhead import OverheadSuite
 from collector.suites.density import DensitySuite
+from collector.suites.performance import PerformanceSuite
 
 SUITES: dict[str, type[Suite]] = {StartupSuite.name: StartupSuite}
 SUITES[ImageSuite.name] = ImageSuite
@@ -18,5 +19,6 @@ SUITES[IsolationSuite.name] = IsolationSuite
 SUITES[ConsistencySuite.name] = ConsistencySuite
 SUITES[RecoverySuite.name] = RecoverySuite
 SUITES[DensitySuite.name] = DensitySuite
+SUITES[PerformanceSuite.name] = PerformanceSuite
 
 __all__ = ["SUITES", "Session", "Suite"]

@@ -129,9 +129,12 @@ def _boot_chain(inputs: Mapping[str, ChartInput], platform: str, tr: Translator)
 
 
 EVIDENCE: dict[tuple[str, str], tuple[Evidence, ...]] = {
-    ("efficiency", "process"): (_start_time, _boot_chain, suite_evidence.overhead, suite_evidence.density),
-    ("efficiency", "vm"): (_start_time, _boot_chain, suite_evidence.overhead, suite_evidence.density),
-    ("efficiency", "container"): (_start_time, _boot_chain, suite_evidence.overhead, suite_evidence.density),
+    ("efficiency", "process"): (_start_time, _boot_chain, suite_evidence.overhead, suite_evidence.density,
+                               suite_evidence.performance),
+    ("efficiency", "vm"): (_start_time, _boot_chain, suite_evidence.overhead, suite_evidence.density,
+                               suite_evidence.performance),
+    ("efficiency", "container"): (_start_time, _boot_chain, suite_evidence.overhead, suite_evidence.density,
+                               suite_evidence.performance),
     ("isolation", "process"): (suite_evidence.isolation,),
     ("isolation", "vm"): (suite_evidence.isolation,),
     ("isolation", "container"): (suite_evidence.isolation,),
@@ -150,7 +153,7 @@ EVIDENCE: dict[tuple[str, str], tuple[Evidence, ...]] = {
 }
 """(criterion, platform) -> functions giving the measured figures that back the cell.
 
-Resource efficiency: start time (C3, C5), overhead (C1), density (C9); isolation: noisy neighbour (C10);
+Resource efficiency: start time (C3, C5), overhead (C1), density (C9), cost under load (C12); isolation: noisy neighbour (C10);
 compatibility: the same digest on several hosts (C8); auto scaling: scale-out and recovery (C11); DevOps:
 environment drift (C6) and, for containers, the image carrying its dependencies (C8); management: image
 size (C4) and layer reuse (C7). MSA has no measurement."""

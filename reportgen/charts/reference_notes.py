@@ -14,12 +14,12 @@ from reportgen.i18n.vocab import platform_label
 
 
 def value_text(ref: Reference, tr: Translator) -> str:
-    """The figure in the reader's language: `≤ 125 ms`, `2.3 ms`, `6–60 ms`, `≤ ×1.05`."""
+    """The figure in the reader's language: `≤ 125 ms`, `2.3 ms`, `6–60 ms`, `≤ ×1.05` (`1.05배` in Korean)."""
     def one(v: float) -> str:
         if ref.unit == "s":
             return tr.seconds(v)
         if ref.unit == "ratio_to_native":
-            return "×" + tr.number(v, 3, trim=True)
+            return tr.units.ratio(v)
         if ref.unit == "MiB":
             return tr.bytes_iec(v * (1 << 20))
         return f"{tr.number(v, trim=True)} {ref.unit}"

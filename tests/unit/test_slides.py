@@ -78,7 +78,7 @@ def test_deck_follows_the_source_deck_and_maps_every_chart_id() -> None:
     numbered = [s.deck for s in deck.DECK if s.deck]
     assert numbered == [str(n) for n in range(1, 14)], "source deck slides 1-13, in order"
     charts = {cid for s in deck.DECK for cid in s.charts}
-    assert charts == {"C1", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11"}
+    assert charts == {"C1", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11", "C12"}
     assert {s.kind for s in deck.DECK} >= {"title", "charts", "matrix", "matrix-column", "methods", "provenance"}
     by_key = {s.key: s for s in deck.DECK}
     assert by_key["s6"].charts == ("C3",) and by_key["s6"].references, "start time with the deck's minutes/seconds"
@@ -94,6 +94,7 @@ def test_html_deck_is_reveal_with_notes_numbers_and_local_scripts(site: Path, la
     main = [s["data-slide"] for s in sections if "-" not in s["data-slide"]]  # s6-deck, s5-2: its parts
     assert main[:15] == [f"s{n}" for n in range(1, 16)]
     assert main[15:] == ["methods", "hosts", "provenance"]
+    assert [s["data-slide"] for s in sections].index("s2-load") == [s["data-slide"] for s in sections].index("s2") + 1, "C12 after the overhead slide"
     for section in sections:
         notes = section.select_one("aside.notes")
         assert notes is not None and notes.get_text(strip=True), f"{section['id']}: no speaker notes"
