@@ -24,7 +24,7 @@ import time
 from typing import Any
 
 from collector.dataset import charts_of
-from collector.platforms import Instance, Platform, PlatformUnavailable, StartFailed
+from collector.platforms import Instance, Platform, PlatformUnavailable
 from collector.suites.base import Session, Suite
 from collector.suites.measurement_errors import MEASUREMENT_ERRORS, one_line
 from collector.suites.records import utc_now
