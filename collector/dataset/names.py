@@ -26,7 +26,12 @@ _NAME = re.compile(NAME_PATTERN, re.ASCII)
 VERSION_RE = re.compile(r"v([0-9]{1,9})\Z", re.ASCII)
 """A version name, `v1`, `v2`, ... (anchored at the end: no trailing newline, ASCII digits only)."""
 
-NAME_COLUMNS: tuple[str, ...] = ("run_id", "suite", "chart_id", "platform", "workload", "metric", "unit", "phase", "host_id")
+UNIT_PATTERN = r"[A-Za-z0-9%µ][A-Za-z0-9%µ/._-]{0,15}"
+"""A unit (`s`, `bytes`, `1/s`, `MiB/s`, `µs`): like a name but `/`, `%` and `µ` allowed, at most 16 characters.
+Units are shown as text (escaped), never used as a path, a file name or an id."""
+_UNIT = re.compile(UNIT_PATTERN, re.ASCII)
+
+NAME_COLUMNS: tuple[str, ...] = ("run_id", "suite", "chart_id", "platform", "workload", "metric", "phase", "host_id")
 """Sample columns whose values are identifiers (checked against NAME_PATTERN)."""
 TEXT_COLUMNS: tuple[str, ...] = ("error", "detail")
 """Sample columns of free text (length-bounded, escaped where shown)."""
@@ -69,14 +74,21 @@ def check_name(value: object, field: str) -> str:
     return value  # type: ignore[return-value]
 
 
-def check_names(values: Iterable[object], field: str) -> None:
-    """Check many values of one field: at most MAX_DISTINCT of them, each a valid name (None allowed)."""
+def check_unit(value: object, field: str) -> str:
+    """Return `value` if it is a valid unit (UNIT_PATTERN), else raise InvalidName naming the field."""
+    if not (isinstance(value, str) and _UNIT.fullmatch(value)):
+        raise InvalidName(f"{field} {shown(value)} is not a valid unit (letters, digits, '%', '/', '.', '_', '-'; at most 16)")
+    return value
+
+
+def check_names(values: Iterable[object], field: str, check=check_name) -> None:  # type: ignore[no-untyped-def]
+    """Check many values of one field: at most MAX_DISTINCT of them, each valid by `check` (None allowed)."""
     distinct = set(values)
     distinct.discard(None)
     if len(distinct) > MAX_DISTINCT:
         raise InvalidName(f"{field} has {len(distinct):,} distinct values (at most {MAX_DISTINCT:,})")
     for value in sorted(distinct, key=repr):
-        check_name(value, field)
+        check(value, field)
 
 
 def check_text(value: object, field: str) -> None:

@@ -147,6 +147,7 @@ def _name_problems(table: pa.Table) -> list[Problem]:
             if len(unique) > names.MAX_DISTINCT:
                 raise names.InvalidName(f"column {column!r} has {len(unique):,} distinct values (at most {names.MAX_DISTINCT:,})")
             names.check_names(unique.to_pylist(), f"column {column!r}: value")
+        names.check_names(pc.unique(table.column("unit")).to_pylist(), "column 'unit': value", names.check_unit)
         for column in names.TEXT_COLUMNS:
             longest = pc.max(pc.utf8_length(table.column(column))).as_py() or 0
             if longest > names.MAX_TEXT_CHARS:
