@@ -234,7 +234,7 @@ def _passage_one(data: ChartInput, tr: Translator, dataset: str) -> str:
     text = tr("Relative to the bare process: {figures}.").format(figures="; ".join(said))
     if (mine["accelerator"] == "tcg").any():
         text += " " + tr(
-            "The VM ran under TCG, QEMU's software emulation (this host's KVM is unusable), so its ratios measure "
+            "The VM ran under TCG, QEMU's software emulation (KVM was not used in this run), so its ratios measure "
             "the emulator, not a hypervisor: every guest instruction is translated, and system calls, context "
             "switches and loopback I/O suffer most. With KVM the guest's code runs on the CPU itself; Felter et "
             "al. measured 0.83–0.98 of native for Linpack, about 0.97–0.99 for memory, about half the random disk "

@@ -303,8 +303,9 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
                 matrix = replace(matrix, rows=tuple(replace(row, cells=tuple(replace(cell, evidence=()) for cell in row.cells))
                                                     for row in matrix.rows))
             header = sum(len(p.split()) for p in matrix.platforms) + 1 if column is None else 3
-            size, groups = split_table(matrix_cells(matrix, column), matrix_widths(column), BODY_HEIGHT * 0.9,
-                                       (CLASSROOM_PX,), budget=WORD_BUDGET - 12, header_words=header)
+            # 0.8 of the body: the estimate runs short for cells of evidence from several hosts
+            size, groups = split_table(matrix_cells(matrix, column), matrix_widths(column), BODY_HEIGHT * 0.8,
+                                       (CLASSROOM_PX,), budget=WORD_BUDGET - (12 if column is None else 20), header_words=header)
             for n, group in enumerate(groups):
                 part = replace(matrix, rows=tuple(matrix.rows[i] for i in group))
                 add(
