@@ -32,6 +32,7 @@ from reportgen.pages.slide_fit import (CLASSROOM_PX, FONT_DIR, WORD_BUDGET, chun
                                       sentences, slide_chart, within)
 from reportgen.pages.contexts import ChartBlock, Cover, DataTable, Fact, FileDigest, LangLink, Matrix, ReportPage
 
+MAX_CELL_EVIDENCE = 4  # measured lines a cell shows on a one-column matrix slide; more go to the notes
 REVEAL_VERSION = "6.0.2"
 """The vendored reveal.js (templates/vendor/reveal.js; see templates/vendor/README.md)."""
 
@@ -179,10 +180,8 @@ def matrix_cells(matrix: Matrix, column: int | None) -> list[list[CellText]]:
 
 def matrix_widths(column: int | None) -> tuple[float, ...]:
     """Column widths (px) of the slide matrix: criterion 17% of the body, or 30% of the one-column table."""
-    if column is None:
-        first = BODY_WIDTH * 0.17
-        return (first, *((BODY_WIDTH - first) / 3,) * 3)
-    return (MATRIX_COLUMN_WIDTH * 0.3, MATRIX_COLUMN_WIDTH * 0.7)
+    first = BODY_WIDTH * 0.17
+    return (first, *((BODY_WIDTH - first) / 3,) * 3) if column is None else (MATRIX_COLUMN_WIDTH * 0.3, MATRIX_COLUMN_WIDTH * 0.7)
 
 
 def headline(table: DataTable | None) -> tuple[str, ...]:
@@ -302,8 +301,13 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
                             for row in matrix.rows for c, cell in enumerate(row.cells) for ev in cell.evidence]
                 matrix = replace(matrix, rows=tuple(replace(row, cells=tuple(replace(cell, evidence=()) for cell in row.cells))
                                                     for row in matrix.rows))
+            else:
+                evidence = [f"{row.criterion} · {ev.chart_id}: {ev.text}" for row in matrix.rows
+                            for ev in row.cells[column].evidence[MAX_CELL_EVIDENCE:]]
+                matrix = replace(matrix, rows=tuple(replace(row, cells=tuple(
+                    replace(cell, evidence=cell.evidence[:MAX_CELL_EVIDENCE]) if c == column else cell
+                    for c, cell in enumerate(row.cells))) for row in matrix.rows))
             header = sum(len(p.split()) for p in matrix.platforms) + 1 if column is None else 3
-            # 0.8 of the body: the estimate runs short for cells of evidence from several hosts
             size, groups = split_table(matrix_cells(matrix, column), matrix_widths(column), BODY_HEIGHT * 0.8,
                                        (CLASSROOM_PX,), budget=WORD_BUDGET - (12 if column is None else 20), header_words=header)
             for n, group in enumerate(groups):
