@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence, TypeVar
 
+from reportgen.bundled import bundled
+
 if TYPE_CHECKING:
     from reportgen.i18n.catalogs import Translator
     from reportgen.pages.contexts import ChartBlock
@@ -67,7 +69,7 @@ def chunks(items: Sequence[T], budget: int, count=lambda item: words(str(item)))
 CLASSROOM_PX = 24.0
 """Body text on a slide: 24 px on the 960 x 540 canvas = 18 pt on the 720 x 405 pt page."""
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "templates" / "fonts"
+FONT_DIR = bundled("templates") / "fonts"
 """The bundled font the slide charts are drawn with (the default theme's)."""
 
 CHART_BOX = (888.0, 402.0 - 6.0 - 34.0 - 4.0)
