@@ -38,6 +38,16 @@ def _holder(mib: int) -> str:
             f"{BB} dd bs={mib}M count=1 iflag=fullblock of=/dev/null 2>/dev/null & ")
 
 
+def _until_resident(mib: int, polls: int = 1200) -> str:
+    """Wait (at most `polls` × 50 ms) until the holder's resident set is 90 % of `mib`, so the victim is ready
+    only once its working set is in memory: a neighbour started at ready then finds it there, instead of
+    racing it for the first pages (which made the OOM killer's choice depend on the host's load)."""
+    kib = mib * 1024 * 9 // 10
+    return (f"n=0; while [ $n -lt {polls} ]; do "
+            f"r=$({BB} awk '/^VmRSS/{{print $2}}' /proc/$H/status 2>/dev/null); "
+            f"[ \"${{r:-0}}\" -ge {kib} ] && break; {BB} sleep 0.05; n=$((n+1)); done; ")
+
+
 def victim_script(iterations: int, work: int, hold_mib: int = 0, delay_s: float = 0) -> str:
     """Print ready, then 1 + `iterations` chunks of `work` shell-arithmetic steps, each line time-stamped in the instance.
 
@@ -46,7 +56,7 @@ def victim_script(iterations: int, work: int, hold_mib: int = 0, delay_s: float 
     with `delay_s` it waits that long after ready before working, so a
     neighbour started at ready has filled the memory first.
     """
-    hold = f"{_holder(hold_mib)}H=$!; " if hold_mib > 0 else ""
+    hold = f"{_holder(hold_mib)}H=$!; {_until_resident(hold_mib)}" if hold_mib > 0 else ""
     check = f"if kill -0 $H 2>/dev/null; then echo {HELD}; else echo {LOST}; fi; " if hold_mib > 0 else ""
     wait = f"{BB} sleep {delay_s:g}; " if delay_s > 0 else ""
     loop = (
