@@ -17,6 +17,7 @@ from reportgen.charts import ChartInput
 from reportgen.i18n.catalogs import Translator
 from reportgen.pages.contexts import EvidenceLink
 from reportgen.charts.common import ratio_text
+from reportgen.charts.c6_consistency import distinct_text
 
 Figure = Callable[[dict, Translator], str]
 
@@ -124,8 +125,7 @@ def portability(inputs: Mapping[str, ChartInput], platform: str, tr: Translator)
 
 def drift(inputs: Mapping[str, ChartInput], platform: str, tr: Translator) -> list[EvidenceLink]:
     def figure(r: dict, tr: Translator) -> str:
-        return tr("{distinct} distinct of {n} after the same work").format(
-            distinct=tr.integer(round(r["value"])), n=tr.integer(r["instances"]))
+        return distinct_text(r["value"], r["instances"], tr, after_work=True)
 
     return _links(inputs, "C6", platform, tr, figure)
 
