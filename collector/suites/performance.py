@@ -24,11 +24,11 @@ import time
 from typing import Any
 
 from collector.dataset import charts_of
-from collector.platforms import Instance, Platform, PlatformUnavailable
+from collector.platforms import Instance, Platform
 from collector.suites.base import Session, Suite
 from collector.suites.measurement_errors import MEASUREMENT_ERRORS, one_line
 from collector.suites.records import utc_now
-from collector.suites.roles import open_role
+from collector.suites.roles import Opened, close_each, open_each
 from collector.workloads.perf import Perf
 from collector.workloads.perf_output import EXPECTED, ParseError, blocks, parse_block
 
@@ -87,14 +87,9 @@ class PerformanceSuite(Suite):
     def run(self, session: Session) -> None:
         settings = settings_of(session)
         workload = Perf(settings, session.param("perf_container_scratch", "overlay"))
-        opened: dict[str, tuple[Platform, dict[str, Any]]] = {}
-        problems: dict[str, str] = {}
+        opened: Opened = {}
         try:
-            for name in session.platforms:
-                try:
-                    opened[name] = open_role(session, name, workload)
-                except (PlatformUnavailable, *MEASUREMENT_ERRORS) as exc:
-                    problems[name] = f"perf workload could not be prepared: {one_line(exc)}"
+            opened, problems = open_each(session, workload, "perf workload")
             session.facts.update({
                 "profile": session.param("perf_profile", DEFAULT_PROFILE), "settings": settings,
                 "fio_scratch": workload.scratch_facts(),
@@ -115,8 +110,7 @@ class PerformanceSuite(Suite):
                         self._one(session, platform, workload, common, meta)
                     session.advance(f"performance: {name} #{rep + 1}{' (warm-up)' if warm else ''}")
         finally:
-            for platform, _ in opened.values():
-                platform.close()
+            close_each(opened)
             workload.remove_scratch()
 
     def _one(self, session: Session, platform: Platform, workload: Perf, common: dict[str, Any],

@@ -13,7 +13,7 @@ from collector.dataset import metrics_of
 from collector.platforms import Instance, Platform, StartFailed
 from collector.platforms.linewatch import LineWatch
 from collector.run.runner import RunOptions
-from collector.suites import performance
+from collector.suites import performance, roles
 from collector.suites.base import Session
 from collector.suites.records import SampleLog
 from collector.workloads.base import VmSpec
@@ -52,7 +52,7 @@ class FakePlatform(Platform):
 def run_suite(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, platforms: dict[str, FakePlatform],
               params: dict[str, str] | None = None, repeat: int = 1, warmup: int = 0) -> Session:
     monkeypatch.setenv("VMCBENCH_CACHE", str(tmp_path))
-    monkeypatch.setattr(performance, "open_role", lambda session, name, wl: (platforms[name], platforms[name].prepare(wl)))
+    monkeypatch.setattr(roles, "open_role", lambda session, name, wl: (platforms[name], platforms[name].prepare(wl)))
     options = RunOptions(suites=["performance"], platforms=list(platforms), params=params or {})
     session = Session(RunContext("test"), dict(platforms), None, SampleLog("run", "host"), repeat, warmup,  # type: ignore[arg-type]
                       options=options)
