@@ -78,7 +78,7 @@ def distinct_text(distinct: float, instances: int, tr: Translator, after_work: b
                  tr("{distinct} distinct of {n} after the same work"))
     else:
         texts = (tr("all {n} identical"), tr("all {n} different"), tr("{distinct} distinct of {n} instances"))
-    return _counted({"value": distinct, "instances": instances}, tr, texts)
+    return _counted(distinct, instances, tr, texts)
 
 
 def _frame(data: ChartInput, tr: Translator) -> pd.DataFrame:
@@ -179,9 +179,10 @@ def passage(data: ChartInput, tr: Translator) -> str:
     return per_dataset(data, lambda dataset: _passage_one(by_platform(data, dataset), tr), tr("No platform's environments were fingerprinted."))
 
 
-def _counted(row: dict, tr: Translator, texts: tuple[str, str, str]) -> str:
-    """One platform's count in the passage: (all identical, all different, some distinct), as distinct_text."""
-    d, n = int(round(row["value"])), int(row["instances"])
+def _counted(distinct: float, instances: int, tr: Translator, texts: tuple[str, str, str]) -> str:
+    """`distinct` of `instances` said with the first of `texts` (all identical), the second (all different)
+    or the third (some distinct, with `{distinct}` and `{n}`)."""
+    d, n = int(round(distinct)), int(instances)
     text = texts[0] if n > 1 and d == 1 else texts[1] if n > 1 and d == n else texts[2]
     return text.format(n=tr.integer(n), distinct=tr.integer(d))
 
@@ -190,12 +191,14 @@ def _passage_one(mine: dict[str, dict], tr: Translator) -> str:
     said = []
     vm, ct, proc = mine.get("vm"), mine.get("container"), mine.get("process")
     if vm:
-        said.append(_counted(vm, tr, (tr("all {n} VMs kept identical disks"), tr("all {n} VMs ended with different disks"),
-                                      tr("{n} VMs ended with {distinct} distinct disk(s)"))))
+        said.append(_counted(vm["value"], vm["instances"], tr, (
+            tr("all {n} VMs kept identical disks"), tr("all {n} VMs ended with different disks"),
+            tr("{n} VMs ended with {distinct} distinct disk(s)"))))
     if ct:
-        said.append(_counted(ct, tr, (tr("all {n} containers kept one identical image fingerprint"),
-                                      tr("all {n} containers ended with different image fingerprints"),
-                                      tr("{n} containers with {distinct} distinct image fingerprint(s)"))))
+        said.append(_counted(ct["value"], ct["instances"], tr, (
+            tr("all {n} containers kept one identical image fingerprint"),
+            tr("all {n} containers ended with different image fingerprints"),
+            tr("{n} containers with {distinct} distinct image fingerprint(s)"))))
     if proc:
         said.append(tr("the bare processes shared one host folder, which the work changed")
                     if proc.get("mutated") is True else tr("the bare processes shared one host folder"))
