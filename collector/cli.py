@@ -8,9 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from collector.dataset import DatasetError, read_dataset
+from collector.dataset import MAX_TEXT_CHARS, DatasetError, Location, is_name, printable, read_dataset, shown
 from collector.platforms import PLATFORMS
 from collector.suites import SUITES
 
@@ -63,7 +64,7 @@ def run(
     platform: Annotated[str, typer.Option(help=f"Platforms, comma-separated, measured interleaved: {', '.join(PLATFORMS)}; or all.")] = "process,container,vm",
     repeat: Annotated[int, typer.Option(min=1, help="Measured repetitions per platform.")] = 10,
     warmup: Annotated[int, typer.Option(min=0, help="Warm-up repetitions per platform, kept in the dataset but marked warmup=true.")] = 1,
-    out: Annotated[Path, typer.Option(help="Dataset folder; each run writes a new version (v1, v2, ...) inside it.")] = Path("datasets/local"),
+    out: Annotated[str, typer.Option(help="Dataset folder or s3://BUCKET/PREFIX/NAME (configured by the standard AWS variables); each run writes a new version (v1, v2, ...) inside it.")] = "datasets/local",
     workload: Annotated[str, typer.Option(help="Workload started on every platform (busybox: the host's static busybox).")] = "busybox",
     accel: Annotated[str, typer.Option(help="VM accelerator: auto tries KVM with a short timeout and falls back to TCG; kvm or tcg force one.")] = "auto",
     timeout: Annotated[float, typer.Option(min=0.1, help="Seconds an instance may take to become ready; then it is killed and recorded as a failed sample.")] = 60.0,
@@ -71,7 +72,7 @@ def run(
     vm_memory: Annotated[int, typer.Option(min=64, help="VM memory in MiB.")] = 256,
     vm_cpus: Annotated[int, typer.Option(min=1, help="VM virtual CPUs.")] = 1,
     memory_budget: Annotated[int, typer.Option(min=16, help="Density suite: MiB the instances of one platform may use together.")] = 4096,
-    max_instances: Annotated[int, typer.Option(min=1, help="Density suite: stop at this many instances even if the budget allows more.")] = 40,
+    max_instances: Annotated[int, typer.Option(min=1, help="Density suite: a safety net, stop at this many instances even if the budget allows more (high enough not to bind on a normal host).")] = 400,
     instances: Annotated[int, typer.Option(min=1, help="Consistency and recovery suites: number of instances N.")] = 3,
     param: Annotated[Optional[list[str]], typer.Option(help="Suite setting key=value (repeatable); see docs/suites/.")] = None,
     suite_repeat: Annotated[Optional[list[str]], typer.Option(help="Per-suite repetitions, suite=N (repeatable), e.g. density=1; others use --repeat.")] = None,
@@ -86,6 +87,13 @@ def run(
 
     if accel not in ("auto", "kvm", "tcg"):
         raise typer.BadParameter("--accel must be auto, kvm or tcg")
+    name = out.rstrip("/").rsplit("/", 1)[-1] if "://" in out else Path(out).absolute().name
+    if not is_name(name):  # the folder's name is the dataset's name: refuse it now, not after the run
+        raise typer.BadParameter(f"{shown(name)} is not a valid dataset name (letters, digits, '.', '_', '-'; "
+                                 "at most 64; see docs/dataset-format.md)", param_hint="--out")
+    for option, text in (("--host-label", host_label), ("--note", note)):
+        if len(text) > MAX_TEXT_CHARS:
+            raise typer.BadParameter(f"at most {MAX_TEXT_CHARS:,} characters", param_hint=option)
     options = RunOptions(
         suites=_csv(suite, SUITES, "suite", extra=("all",)), platforms=_platforms(platform), repeat=repeat,
         warmup=warmup, workload=workload, accel=accel, timeout=timeout, kvm_probe_timeout=kvm_probe_timeout,
@@ -96,9 +104,11 @@ def run(
         suite_warmups=_counts(suite_warmup or [], "--suite-warmup", 0),
     )
     try:
-        ds = collect(options, str(out), console)
+        if out.startswith("s3://"):
+            Location.of(out).exists()  # reach the store (bucket, credentials) before measuring for minutes
+        ds = collect(options, out, console)
     except (ValueError, DatasetError) as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {escape(printable(str(exc)))}")
         raise typer.Exit(2) from None
     if ds is None:
         raise typer.Exit(130)
@@ -116,7 +126,7 @@ def validate(path: Annotated[str, typer.Argument(help="A dataset version folder,
     try:
         ds = read_dataset(path)
     except DatasetError as exc:
-        print(exc)
+        print(printable(" ".join(str(exc).split())))
         raise typer.Exit(2) from None
     print(f"OK {ds.label} ({ds.samples.num_rows} samples{'' if ds.complete else ', incomplete'})")
 
@@ -125,72 +135,47 @@ def validate(path: Annotated[str, typer.Argument(help="A dataset version folder,
 def doctor() -> None:
     """Tell what this host can measure: Docker, QEMU, KVM, cgroups, CPU, memory, and each platform variant
     (crun, Podman, gVisor, microvm) by one real start. Always exits 0."""
-    from collector.context import RunContext
-    from collector.probes.host import cgroup_version, cpu_model, os_name
-    from collector.platforms import PlatformUnavailable
-    from collector.platforms.container import docker_client
-    from collector.platforms.vm import VmPlatform, kvm_device_problem, qemu_version
-    from collector.probes.host import cgroup_layout, host_changes
-    from collector.run.doctor import variant_rows
-    from collector.workloads.busybox import Busybox
+    from collector.run.doctor import OK, MISSING, checks
 
-    import psutil
+    def probing() -> None:
+        console.print("probing KVM with a real guest (10 s at most) …")
 
+    def starting() -> None:
+        console.print("starting one instance of each variant (crun, podman, gvisor, microvm) …")
+
+    style = {OK: "{}", MISSING: "[red]{}[/]"}
     table = Table(title="collector doctor", show_header=True)
-    table.add_column("part")
-    table.add_column("status")
-    table.add_column("detail")
-    table.add_row("cpu", "ok", f"{cpu_model()}, {os.cpu_count()} cores")
-    table.add_row("memory", "ok", f"{psutil.virtual_memory().total / 2**30:.1f} GiB")
-    table.add_row("os", "ok", f"{os_name()}, kernel {os.uname().release}, cgroup v{cgroup_version()} ({cgroup_layout()})")
-    for change in host_changes():
-        table.add_row("host change", "note", change)
-    try:
-        client = docker_client(timeout=5)
-        v = client.version()
-        table.add_row("docker", "ok", f"Engine {v.get('Version')} (API {v.get('ApiVersion')}) at {os.environ.get('DOCKER_HOST', 'unix:///var/run/docker.sock')}")
-        client.close()
-    except PlatformUnavailable as exc:
-        table.add_row("docker", "[red]missing[/]", str(exc))
-    q = qemu_version()
-    table.add_row("qemu", "ok" if q != "not installed" else "[red]missing[/]", q if q != "not installed" else "apt-get install qemu-system-x86")
-    problem = kvm_device_problem()
-    accel = "tcg"  # for the microvm row: the KVM probe below decides once
-    if problem is None and q != "not installed":
-        with console.status("probing KVM with a real guest (10 s at most) …"):
-            try:
-                vm = VmPlatform(RunContext("doctor", accel="auto", kvm_probe_timeout=10))
-                vm.prepare(Busybox())
-                vm.close()
-                note = vm.ctx.notes.get("kvm", "")
-                table.add_row("kvm", "ok" if vm.accelerator == "kvm" else "[yellow]unusable[/]", note)
-                accel = vm.accelerator
-            except (PlatformUnavailable, FileNotFoundError) as exc:
-                table.add_row("kvm", "[yellow]unknown[/]", f"could not probe: {exc}")
-    else:
-        table.add_row("kvm", "[yellow]unusable[/]", problem or "QEMU missing")
-    table.add_row("busybox", *(("ok", "/bin/busybox") if Path("/bin/busybox").exists() else ("[red]missing[/]", "apt-get install busybox-static")))
-    if Path("/bin/busybox").exists():
-        with console.status("starting one instance of each variant (crun, podman, gvisor, microvm) …"):
-            for row in variant_rows(Busybox(), accel=accel):
-                table.add_row(*row)
+    for column in ("part", "status", "detail"):
+        table.add_column(column)
+    for row in checks(on_probe=probing, on_variants=starting):
+        status = style.get(row.status, "[yellow]{}[/]").format(row.status)
+        table.add_row(row.part, status, escape(printable(row.detail)))
     Console().print(table)
 
 
 @app.command()
 def cleanup(
-    datasets: Annotated[Optional[Path], typer.Option(help="Also remove unfinished version folders (no manifest) under this folder.")] = Path("datasets"),
+    datasets: Annotated[Optional[str], typer.Option(help="Also remove unfinished version folders (no manifest) under this folder or s3://BUCKET/PREFIX.")] = "datasets",
     keep_images: Annotated[bool, typer.Option(help="Keep the cached workload images.")] = False,
 ) -> None:
     """Remove every container, image, VM and process a killed run left behind (by label, pid file, and QEMU by its vmcbench- name)."""
-    from collector.run.cleanup import cleanup as do_cleanup
+    from collector.run.cleanup import cleanup as do_cleanup, cleanup_datasets
 
-    removed, warnings = do_cleanup(datasets, images=not keep_images)
+    removed, warnings = do_cleanup(None, images=not keep_images)
     for w in warnings:
         console.print(f"[yellow]{w}[/]")
     for r in removed:
         print(f"removed {r}")
-    print(f"cleanup: {len(removed)} removed")
+    found: list[str] = []
+    if datasets:
+        try:
+            found = cleanup_datasets(datasets)
+        except DatasetError as exc:
+            console.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(2) from None
+        for r in found:
+            print(f"removed {r}")
+    print(f"cleanup: {len(removed) + len(found)} removed")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -40,6 +40,9 @@ class RunContext:
     vm_cpus: int = 1
     container_limits: dict[str, object] = field(default_factory=dict)
     """Extra containers.create kwargs for resource caps (nano_cpus, mem_limit); empty = no limits."""
+    cgroups: tuple[str, ...] = ()
+    """cgroup folders every host process this platform starts joins before it runs (a bare process, QEMU);
+    empty = stay in the collector's own. The isolation suite's emulated server (platforms/server_cgroup.py)."""
     notes: dict[str, str] = field(default_factory=dict)
     """Facts a platform learned while preparing (e.g. why KVM was not used), for the manifest."""
 

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from collector.dataset import DatasetError
+from collector.dataset import DatasetError, printable
 
 from reportgen.i18n.catalogs import LANGS, parse_langs
 
@@ -19,7 +19,8 @@ app = typer.Typer(
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """An error for the terminal: one line, no control characters or escape sequences."""
+    return printable(" ".join(str(text).split()))
 
 
 @app.callback()

@@ -22,10 +22,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from reportgen.bundled import bundled
 from reportgen.i18n.catalogs import LANGS
 
-SITE_DIR = Path(__file__).resolve().parent.parent / "site"
-"""The bundled site folder (`site/` beside `reportgen/`)."""
+SITE_DIR = bundled("site")
+"""The bundled site folder (`site/` beside `reportgen/` in a clone, `reportgen/_bundled/site` when installed)."""
 
 CONFIG_FILE = "site.toml"
 
@@ -61,7 +62,9 @@ class SiteConfig:
     ./datasets) unless it is an absolute path: a folder of datasets (every
     dataset in it), a dataset folder (every committed version), a version
     folder, or name@version. The datasets a build reports on are always
-    published as well, so every figure's raw samples can be downloaded.
+    published as well, so every figure's raw samples can be downloaded. With no datasets root at all
+    ($VMCBENCH_DATASETS unset and no ./datasets: an installed reportgen run outside a clone), relative
+    entries are left out and only those datasets are published.
     """
 
     notes: Translated = field(default_factory=lambda: MappingProxyType({}))

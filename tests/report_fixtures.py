@@ -234,6 +234,7 @@ SUITE_CHARTS: dict[str, tuple[str, ...]] = {
     "density": ("C9",),
     "isolation": ("C10",),
     "recovery": ("C11",),
+    "performance": ("C12",),
 }
 """The suites make_suites_dataset can write, and the charts each feeds."""
 
@@ -278,7 +279,8 @@ def make_suites_dataset(
     for suite in suites:
         for platform in platforms:
             {"overhead": _overhead, "image": _image, "consistency": _consistency, "density": _density,
-             "isolation": _isolation, "recovery": _recovery}[suite](add, platform, rng, failed_vm_isolation)
+             "isolation": _isolation, "recovery": _recovery,
+             "performance": _performance}[suite](add, platform, rng, failed_vm_isolation)
     table = _table(rows, host_id, created_at)
     manifest = _manifest(platforms, 3, 1, accelerator, created_at, host_id)
     manifest["run"].update(suites=list(suites), instances=3, memory_budget_mib=512, max_instances=8)
@@ -492,6 +494,22 @@ def _isolation(add, platform: str, rng: np.random.Generator, failed_vm: int) -> 
             if phase == "beside_hog":
                 add("isolation", "C10", platform, "hog_memory_bytes", "bytes", 256 * MIB,
                     **{**common, "workload": "busybox-hog"})
+
+
+PERFORMANCE_RATIO = {"process": 1.0, "container": 0.9, "vm": 0.5}
+"""Synthetic throughput of each platform relative to the bare process (latencies: the inverse)."""
+
+
+def _performance(add, platform: str, rng: np.random.Generator, _failed: int) -> None:
+    from collector.dataset import metrics_of
+
+    for rep in range(4):
+        for m in metrics_of("performance"):
+            if m.better == "neither":
+                continue
+            factor = PERFORMANCE_RATIO[platform] if m.better == "higher" else 1 / PERFORMANCE_RATIO[platform]
+            add("performance", "C12", platform, m.name, m.unit, 100.0 * factor * rng.uniform(0.97, 1.03),
+                workload="perf", repetition=rep, warmup=rep == 0, detail={"settings": {"t": "2"}})
 
 
 def _recovery(add, platform: str, rng: np.random.Generator, _failed: int) -> None:

@@ -18,6 +18,17 @@ from collector.dataset.families import (
     variant_rank,
 )
 from collector.dataset.metrics import METRICS, find as find_metric, SUITE_NAMES, Metric, better_of, by_chart, charts_of, metric, metrics_of
+from collector.dataset.names import (
+    MAX_DISTINCT,
+    MAX_MANIFEST_BYTES,
+    MAX_TEXT_CHARS,
+    NAME_PATTERN,
+    InvalidName,
+    check_name,
+    is_name,
+    printable,
+    shown,
+)
 from collector.dataset.schema import (
     COLUMNS,
     MANIFEST_FILE,
@@ -31,6 +42,7 @@ from collector.dataset.schema import (
 from collector.dataset.statistics import (
     EXACT_UNITS,
     MedianCI,
+    RatioCI,
     exact_groups,
     failures,
     is_exact,
@@ -39,6 +51,8 @@ from collector.dataset.statistics import (
     median_ci,
     median_groups,
     nearest_rank,
+    spread,
+    ratio_ci,
     unit_groups,
     usable,
     with_failures,
@@ -53,14 +67,17 @@ from collector.dataset.store import (
     uncommitted_versions,
     write_version,
 )
-from collector.dataset.units import Units, units
+from collector.dataset.units import Units, duration_unit, iec_unit, units
+from collector.dataset.fleet import expand as expand_datasets
 
 __all__ = [
     "DECK_PLATFORMS", "FAMILIES", "IDENTITY_COLUMNS", "VARIANTS", "Variant", "deck_platform_of", "engine_of", "family_of", "variant_rank",
+    "InvalidName", "MAX_DISTINCT", "MAX_MANIFEST_BYTES", "MAX_TEXT_CHARS", "NAME_PATTERN", "check_name", "is_name",
+    "printable", "shown", "duration_unit", "iec_unit",
     "COLUMNS", "DATASETS_ROOT_ENV", "EXACT_UNITS", "MANIFEST_FILE", "METRICS", "NOT_APPLICABLE", "SAMPLES_FILE", "SAMPLE_SCHEMA",
-    "SCHEMA_VERSION", "SUITE_NAMES", "Dataset", "DatasetError", "Location", "MedianCI", "Metric", "SchemaTooNew",
-    "Units", "better_of", "find_metric", "by_chart", "charts_of", "committed_versions", "exact_groups", "failures", "is_exact",
-    "latency_groups", "mann_whitney_p", "median_ci", "median_groups", "metric", "metrics_of", "nearest_rank",
-    "read_dataset", "resolve", "uncommitted_versions", "unit_groups", "units", "usable", "with_failures",
+    "SCHEMA_VERSION", "SUITE_NAMES", "Dataset", "DatasetError", "Location", "MedianCI", "Metric", "RatioCI", "SchemaTooNew",
+    "Units", "better_of", "expand_datasets", "find_metric", "by_chart", "charts_of", "committed_versions", "exact_groups", "failures", "is_exact",
+    "latency_groups", "mann_whitney_p", "median_ci", "median_groups", "metric", "metrics_of", "nearest_rank", "ratio_ci",
+    "read_dataset", "resolve", "spread", "uncommitted_versions", "unit_groups", "units", "usable", "with_failures",
     "write_version",
 ]

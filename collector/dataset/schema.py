@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from collector.dataset import names
 from collector.dataset.families import FAMILIES as FAMILY_NAMES, PLATFORM_NAMES, family_of
 
 SCHEMA_VERSION = 2
@@ -110,11 +111,17 @@ def problems(table: pa.Table) -> list[Problem]:
             found.append(Problem(f"column {column!r} has {table.column(column).null_count} empty value(s)"))
     if found:
         return found
+    if table.num_rows == 0:
+        return [Problem("the dataset has no samples (zero rows)")]
+    found += _name_problems(table)
+    if found:
+        return found
 
     def bad_values(column: str, allowed: tuple[str, ...]) -> None:
         values = set(pc.unique(table.column(column)).to_pylist()) - set(allowed)
         if values:
-            found.append(Problem(f"column {column!r} has unknown value(s): {', '.join(sorted(map(str, values)))}"))
+            shown = ", ".join(names.shown(v) for v in sorted(values, key=str)[:5])
+            found.append(Problem(f"column {column!r} has unknown value(s): {shown}"))
 
     bad_values("platform", PLATFORMS)
     bad_values("family", FAMILIES)
@@ -149,6 +156,24 @@ def problems(table: pa.Table) -> list[Problem]:
             kind = "duration" if unit in DURATION_UNITS else f"{unit} value"
             found.append(Problem(f"{count} negative {kind}(s) in column 'value'"))
     return found
+
+
+def _name_problems(table: pa.Table) -> list[Problem]:
+    """Identifier columns match names.NAME_PATTERN (few distinct values); text columns are bounded in length."""
+    try:
+        for column in names.NAME_COLUMNS:
+            unique = pc.unique(table.column(column))
+            if len(unique) > names.MAX_DISTINCT:
+                raise names.InvalidName(f"column {column!r} has {len(unique):,} distinct values (at most {names.MAX_DISTINCT:,})")
+            names.check_names(unique.to_pylist(), f"column {column!r}: value")
+        names.check_names(pc.unique(table.column("unit")).to_pylist(), "column 'unit': value", names.check_unit)
+        for column in names.TEXT_COLUMNS:
+            longest = pc.max(pc.utf8_length(table.column(column))).as_py() or 0
+            if longest > names.MAX_TEXT_CHARS:
+                raise names.InvalidName(f"column {column!r} has a value {longest:,} characters long (at most {names.MAX_TEXT_CHARS:,})")
+    except names.InvalidName as exc:
+        return [Problem(str(exc))]
+    return []
 
 
 def is_finite_number(x: float | None) -> bool:

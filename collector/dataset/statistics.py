@@ -9,7 +9,9 @@ samples. The rules:
   failures; a group with failures only is kept with n = 0 and no median;
 - exact metrics (bytes, counts: `is_exact`) are shown as measured, never as
   a median with a CI;
-- two samples are judged different by a two-sided Mann–Whitney U test.
+- two samples are judged different by a two-sided Mann–Whitney U test;
+- one sample relative to another (a platform to the bare process) is the
+  Hodges–Lehmann ratio with its Mann–Whitney confidence interval (`ratio_ci`).
 """
 
 from __future__ import annotations
@@ -67,11 +69,76 @@ def nearest_rank(values: np.ndarray, q: float) -> float:
     return float(x[rank - 1])
 
 
+def spread(values: np.ndarray | Sequence[float]) -> tuple[float, float, float]:
+    """Min, median and max of per-host figures (the spread across a fleet): the hosts' medians are the samples."""
+    x = np.asarray(values, dtype=float)
+    if x.size == 0:
+        raise ValueError("spread of no values")
+    return float(x.min()), float(np.median(x)), float(x.max())
+
+
 def mann_whitney_p(old: np.ndarray, new: np.ndarray) -> float:
     """Two-sided Mann–Whitney U p-value of two samples; 1.0 when they are identical as multisets."""
     if np.array_equal(np.sort(old), np.sort(new)):
         return 1.0
     return float(mannwhitneyu(old, new, alternative="two-sided").pvalue)
+
+
+@dataclass(frozen=True)
+class RatioCI:
+    """How many times sample `x` is of sample `y`: the Hodges–Lehmann ratio and its CI at `level`."""
+
+    n_x: int
+    n_y: int
+    ratio: float
+    low: float
+    high: float
+    level: float = 0.95
+
+
+def _u_lower_tail(n: int, m: int) -> np.ndarray:
+    """P(U <= u) for u = 0..n*m under the null hypothesis (exact: counts of rank arrangements)."""
+    rows = [np.ones(1)] * (m + 1)  # rows[j]: counts for (i, j) with i placed so far
+    for _ in range(n):
+        new = [np.ones(1)]
+        for j in range(1, m + 1):
+            shifted = np.concatenate([np.zeros(j), rows[j]])
+            prev = new[j - 1]
+            size = max(len(shifted), len(prev))
+            new.append(np.pad(shifted, (0, size - len(shifted))) + np.pad(prev, (0, size - len(prev))))
+        rows = new
+    counts = rows[m]
+    return np.cumsum(counts) / counts.sum()
+
+
+def ratio_ci(x: np.ndarray | Sequence[float], y: np.ndarray | Sequence[float], level: float = 0.95) -> RatioCI:
+    """The ratio x/y of two positive samples with a distribution-free CI.
+
+    The estimate is the median of all pairwise ratios x_i / y_j (Hodges–Lehmann
+    on the logarithms); the interval is the pair of order statistics of those
+    ratios that the Mann–Whitney U distribution gives (exact for n·m ≤ 900,
+    else its normal approximation). When the samples are too small to reach
+    `level`, the interval is the full range of the pairwise ratios, as
+    `median_ci` does below 6 samples.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lx = np.log(np.asarray(x, dtype=float))
+        ly = np.log(np.asarray(y, dtype=float))
+    if lx.size == 0 or ly.size == 0 or not (np.isfinite(lx).all() and np.isfinite(ly).all()):
+        raise ValueError("ratio of empty or non-positive samples")
+    d = np.sort((lx[:, None] - ly[None, :]).ravel())
+    n, m, total = lx.size, ly.size, d.size
+    alpha = (1 - level) / 2
+    if total <= 900:
+        tail = _u_lower_tail(n, m)
+        fits = np.nonzero(tail <= alpha)[0]  # u with P(U <= u) <= alpha
+        k = int(fits[-1]) + 2 if fits.size else 1  # 1-based rank of the lower bound: P(U <= k-1) <= alpha
+    else:
+        from scipy.stats import norm
+
+        k = int(np.floor(total / 2 - norm.ppf(1 - alpha) * np.sqrt(n * m * (n + m + 1) / 12)))
+    k = min(max(k, 1), (total + 1) // 2)
+    return RatioCI(n, m, float(np.exp(np.median(d))), float(np.exp(d[k - 1])), float(np.exp(d[total - k])), level)
 
 
 # group summaries over a frame of sample rows (columns: the keys, value, ok, error) -------------

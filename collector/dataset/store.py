@@ -4,7 +4,11 @@ A dataset is `<root>/<name>/` holding versions `v1`, `v2`, ... Each version
 holds `samples.parquet` and `manifest.json`. A version is *committed* when its
 manifest exists; the manifest is written last, so readers never see a half
 version, on a local disk (write aside, fsync, rename) as on an object store
-(pyarrow filesystems; no atomic rename needed). Versions never change.
+(create-only PUTs, see s3_commit.py). Versions never change.
+
+`s3://BUCKET/PREFIX/NAME` locations are `s3.S3Location`s (boto3, configured by
+the standard AWS variables, imported only when one is used); other URIs go to
+pyarrow filesystems; everything else is a local path.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import hashlib
 import io
 import json
 import os
-import re
+import stat
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +27,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
+from collector.dataset import names, s3, s3_commit
 from collector.dataset.migrations import upgrade
 from collector.dataset.schema import (
     MANIFEST_FILE,
@@ -35,7 +40,7 @@ from collector.dataset.schema import (
     problems,
 )
 
-VERSION_RE = re.compile(r"^v(\d+)$")
+VERSION_RE = names.VERSION_RE
 DATASETS_ROOT_ENV = "VMCBENCH_DATASETS"
 
 
@@ -49,6 +54,8 @@ class Location:
     @classmethod
     def of(cls, where: str | os.PathLike[str]) -> "Location":
         text = os.fspath(where)
+        if text.startswith("s3://"):
+            return s3.S3Location.of(text)  # type: ignore[return-value]  # the same surface: child, name, exists, read_bytes
         if "://" in text:
             fs, path = pafs.FileSystem.from_uri(text)
             return cls(fs, path.rstrip("/"))
@@ -116,6 +123,8 @@ def sha256_bytes(data: bytes) -> str:
 
 def committed_versions(dataset_root: Location) -> list[str]:
     """Committed versions of a dataset folder, oldest first."""
+    if isinstance(dataset_root, s3.S3Location):
+        return s3.committed_versions(dataset_root)
     if not dataset_root.exists():
         return []
     infos = dataset_root.fs.get_file_info(pafs.FileSelector(dataset_root.path, allow_not_found=True))
@@ -128,6 +137,8 @@ def committed_versions(dataset_root: Location) -> list[str]:
 
 
 def _all_version_numbers(dataset_root: Location) -> list[int]:
+    if isinstance(dataset_root, s3.S3Location):
+        return sorted(s3.versions(dataset_root))
     if not dataset_root.exists():
         return []
     infos = dataset_root.fs.get_file_info(pafs.FileSelector(dataset_root.path, allow_not_found=True))
@@ -164,9 +175,11 @@ def read_dataset(where: str | os.PathLike[str], *, verify_checksums: bool = True
     loc = resolve(where)
     manifest_loc = loc.child(MANIFEST_FILE)
     try:
-        manifest = json.loads(manifest_loc.read_bytes().decode("utf-8"))
+        manifest = names.parse_manifest(_read_regular(manifest_loc, names.MAX_MANIFEST_BYTES))
+    except names.InvalidName as exc:
+        raise DatasetError(f"{manifest_loc}: {exc}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DatasetError(f"{manifest_loc}: unreadable manifest ({exc})") from None
+        raise DatasetError(f"{manifest_loc}: unreadable manifest ({names.printable(str(exc))})") from None
     if not isinstance(manifest, dict):
         raise DatasetError(f"{manifest_loc}: manifest is not a JSON object")
     schema_version = manifest.get("schema_version")
@@ -180,13 +193,19 @@ def read_dataset(where: str | os.PathLike[str], *, verify_checksums: bool = True
     files = manifest.get("files")
     if not isinstance(files, dict) or SAMPLES_FILE not in files:
         raise DatasetError(f"{manifest_loc}: manifest lists no {SAMPLES_FILE}")
+    try:
+        names.check_manifest_names(manifest)
+    except names.InvalidName as exc:
+        raise DatasetError(f"{manifest_loc}: {exc}") from None
 
     blobs: dict[str, bytes] = {}
     for fname, meta in sorted(files.items()):
         floc = loc.child(fname)
         try:
-            blobs[fname] = floc.read_bytes()
-        except (OSError, FileNotFoundError):
+            blobs[fname] = _read_regular(floc, None)
+        except names.InvalidName as exc:
+            raise DatasetError(f"{floc}: file listed in the manifest is {exc}") from None
+        except OSError:
             raise DatasetError(f"{floc}: file listed in the manifest is missing") from None
         if verify_checksums and sha256_bytes(blobs[fname]) != meta.get("sha256"):
             raise DatasetError(f"{floc}: sha256 does not match the manifest (file changed or damaged)")
@@ -212,6 +231,21 @@ def read_dataset(where: str | os.PathLike[str], *, verify_checksums: bool = True
     if found:
         raise DatasetError(f"{samples_loc}: {found[0]}")
     return Dataset(loc, manifest, table)
+
+
+def _read_regular(floc: Location, limit: int | None) -> bytes:
+    """The bytes of a regular file (not a symlink, FIFO or device), at most `limit` of them."""
+    if floc.is_local:
+        info = os.lstat(floc.path)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+            raise names.InvalidName(f"{kind} (refused: a dataset's files are read only as plain files)")
+        if limit is not None and info.st_size > limit:
+            raise names.InvalidName(f"file is {info.st_size:,} bytes (at most {limit:,})")
+    data = floc.read_bytes()
+    if limit is not None and len(data) > limit:  # an object store: measured once read
+        raise names.InvalidName(f"file is {len(data):,} bytes (at most {limit:,})")
+    return data
 
 
 def _parquet_bytes(table: pa.Table) -> bytes:
@@ -300,12 +334,26 @@ def write_version(
     found = problems(table)
     if found:
         raise DatasetError(f"refusing to write {root}: {found[0]}")
+    blobs = {SAMPLES_FILE: _parquet_bytes(table), **(extra_files or {})}
+    _check_names_before_writing(root, manifest, blobs)
+    if isinstance(root, s3.S3Location):
+        version, loc, written = s3_commit.write_version(
+            root, blobs, version, lambda v, parents: manifest_bytes(_full_manifest(manifest, root, v, parents, table, blobs)))
+        return Dataset(loc, json.loads(written), table)  # type: ignore[arg-type]
     parents = committed_versions(root)
     version, loc = _claim_version(root, version)
-    blobs = {SAMPLES_FILE: _parquet_bytes(table), **(extra_files or {})}
     for fname, data in sorted(blobs.items()):
         _write_aside(loc.child(fname), data)
-    full = {
+    full = _full_manifest(manifest, root, version, parents, table, blobs)
+    _write_aside(loc.child(MANIFEST_FILE), manifest_bytes(full))
+    return Dataset(loc, full, table)
+
+
+def _full_manifest(
+    manifest: dict[str, Any], root: Location, version: str, parents: list[str], table: pa.Table, blobs: dict[str, bytes]
+) -> dict[str, Any]:
+    """The caller's manifest plus what the store owns: name, version, parent, schema version, checksums."""
+    return {
         **manifest,
         "schema_version": SCHEMA_VERSION,
         "dataset": root.name,
@@ -314,8 +362,16 @@ def write_version(
         "sample_count": table.num_rows,
         "files": {f: {"sha256": sha256_bytes(d), "bytes": len(d)} for f, d in sorted(blobs.items())},
     }
-    _write_aside(loc.child(MANIFEST_FILE), manifest_bytes(full))
-    return Dataset(loc, full, table)
+
+
+def _check_names_before_writing(root: Location, manifest: dict[str, Any], blobs: dict[str, bytes]) -> None:
+    """The names and limits readers enforce, checked before anything is written (see names.py)."""
+    draft = {**manifest, "dataset": root.name, "version": "v1", "files": {f: {} for f in blobs}}
+    try:
+        names.check_name(root.name, "dataset name (the folder's name)")
+        names.check_manifest_names(names.parse_manifest(manifest_bytes(draft)))
+    except names.InvalidName as exc:
+        raise DatasetError(f"refusing to write {root}: {exc}") from None
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
@@ -331,6 +387,8 @@ def refuse_rewrite(loc: Location) -> None:
 
 def uncommitted_versions(dataset_root: Location) -> list[Location]:
     """Version folders without a manifest: left by a writer that was killed."""
+    if isinstance(dataset_root, s3.S3Location):
+        return s3.uncommitted_versions(dataset_root)  # type: ignore[return-value]
     return [
         dataset_root.child(f"v{n}")
         for n in sorted(_all_version_numbers(dataset_root))

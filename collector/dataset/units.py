@@ -3,10 +3,15 @@
 Every figure a reader sees (the collector's end-of-run table, the report,
 handout, slides, site tables, `reportgen diff`) is written by a `Units`
 of the reader's language, so one quantity reads the same everywhere:
-- durations: milliseconds below one second, else seconds;
+- durations: milliseconds below one second, else seconds; a column, chart or
+  sentence listing several durations writes them all in one unit
+  (`duration_unit()`: the unit of the largest), never "1.73 ms" beside "2.02초";
 - sizes: exact bytes with their IEC size (KiB, MiB, …) beside them, or the
   IEC size alone where the figure is sampled;
-- counts: integers; ratios and percentages; 3 significant digits unless asked.
+- counts: integers; ratios (`×8.1` in English, `8.1배` in Korean) and
+  percentages; 3 significant digits unless asked;
+- dates: `Nov 26, 2026, 08:04 UTC` / `2026년 11월 26일 08:04 UTC` (24-hour
+  clock: Korean has no "AM").
 The words around the numbers (units, the ratio sign) are each language's own
 convention, kept in `CONVENTIONS` rather than in message catalogs.
 """
@@ -15,15 +20,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import lru_cache
+from typing import Iterable
 
+from babel.dates import format_datetime
 from babel.numbers import format_decimal
 
 CONVENTIONS: dict[str, dict[str, str]] = {
     "en": {"ms": "{value} ms", "s": "{value} s", "min": "{value} min", "h": "{value} h", "B": "{value} B",
            "MiB": "{value} MiB", "ratio": "×{value}", "percent": "{value}%", "iec": "{value} {unit}"},
-    "ko": {"ms": "{value} ms", "s": "{value}초", "min": "{value}분", "h": "{value}시간", "B": "{value} B",
-           "MiB": "{value} MiB", "ratio": "×{value}", "percent": "{value}%", "iec": "{value} {unit}"},
+    "ko": {"ms": "{value}밀리초", "s": "{value}초", "min": "{value}분", "h": "{value}시간", "B": "{value} B",
+           "MiB": "{value} MiB", "ratio": "{value}배", "percent": "{value}%", "iec": "{value} {unit}"},
 }
 """Per language, the pattern of each unit around its number."""
 
@@ -52,9 +60,9 @@ class Units:
     def integer(self, value: int) -> str:
         return format_decimal(int(value), format="#,##0", locale=self.lang)
 
-    def seconds(self, value: float, *, trim: bool = False) -> str:
-        """A duration: milliseconds below one second, else seconds (3 significant digits)."""
-        if abs(value) < 1:
+    def seconds(self, value: float, *, trim: bool = False, unit: str | None = None) -> str:
+        """A duration: milliseconds below one second, else seconds (3 significant digits); `unit` forces one."""
+        if (unit or duration_unit((value,))) == "ms":
             return self._word("ms", self.number(value * 1000, trim=trim))
         return self._word("s", self.number(value, trim=trim))
 
@@ -64,9 +72,9 @@ class Units:
     def hours(self, value: float) -> str:
         return self._word("h", self.integer(round(value / 3600)))
 
-    def bytes_iec(self, value: float) -> str:
-        """A size in bytes as KiB/MiB/GiB with 3 significant digits."""
-        exponent = 0 if value < 1024 else min(len(IEC_UNITS) - 1, int(math.log(value, 1024)))
+    def bytes_iec(self, value: float, *, unit: str | None = None) -> str:
+        """A size in bytes as KiB/MiB/GiB with 3 significant digits; `unit` (from `iec_unit()`) forces one."""
+        exponent = IEC_UNITS.index(unit or iec_unit((value,)))
         return self._word("iec", self.number(value / 1024**exponent), unit=IEC_UNITS[exponent])
 
     def exact_bytes(self, value: float) -> str:
@@ -79,8 +87,16 @@ class Units:
         return self._word("MiB", self.number(value / MIB))
 
     def ratio(self, value: float) -> str:
-        """`×2.4`: how many times a figure is of another."""
-        return self._word("ratio", self.number(value, 2 if value < 10 else 3))
+        """`×2.4` / `2.4배`: how many times a figure is of another; near 1 with two decimals (1.04, never a bare 1.0)."""
+        significant = 3 if 0.9 <= value < 1.1 or value >= 10 else 2
+        return self._word("ratio", self.number(value, significant))
+
+    def datetime(self, when: datetime) -> str:
+        """A moment, in UTC, to the minute, on a 24-hour clock."""
+        when = when.astimezone(timezone.utc)
+        if self.lang == "ko":
+            return f"{when.year}년 {when.month}월 {when.day}일 {when:%H:%M} UTC"
+        return format_datetime(when, "MMM d, y, HH:mm", tzinfo=timezone.utc, locale=self.lang) + " UTC"
 
     def percent(self, value: float, significant: int = 2) -> str:
         """`value` already in per cent."""
@@ -99,6 +115,19 @@ class Units:
         if unit == "count":
             return self.integer(round(value)) if float(value).is_integer() else self.number(value, trim=True)
         return f"{self.number(value)} {unit}".strip()
+
+
+def duration_unit(values: Iterable[float]) -> str:
+    """`ms` or `s`: the one unit a set of durations is written in (that of the largest)."""
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    return "ms" if finite and max(finite) < 1 else "s"
+
+
+def iec_unit(values: Iterable[float]) -> str:
+    """The one IEC unit a set of sizes (bytes) is written in: that of the largest."""
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    top = max(finite, default=0.0)
+    return IEC_UNITS[0 if top < 1024 else min(len(IEC_UNITS) - 1, int(math.log(top, 1024)))]
 
 
 @lru_cache(maxsize=None)

@@ -7,6 +7,7 @@ no registry. Containers get `network_mode="none"` and carry the run's labels.
 from __future__ import annotations
 
 import os
+import signal
 import time
 from typing import Any
 
@@ -87,16 +88,25 @@ class ContainerPlatform(Platform):
         inst.mark("ready", ready)
         return inst
 
-    def stop(self, instance: Instance) -> None:
+    def stop(self, instance: Instance, attempts: int = 5) -> None:
+        """Remove the container by force; if the engine gives up waiting for the exit (a container thrashing
+        in its memory limit can make `docker kill` time out), SIGKILL its init from the host and try again."""
         from docker.errors import APIError, NotFound
 
-        try:
-            instance.handle["container"].remove(force=True)
-        except NotFound:
-            pass
-        except APIError as exc:
-            if "already in progress" not in str(exc):
-                raise
+        container = instance.handle["container"]
+        for attempt in range(attempts):
+            try:
+                container.remove(force=True)
+                return
+            except NotFound:
+                return
+            except APIError as exc:
+                if "already in progress" in str(exc):
+                    return
+                if attempt == attempts - 1:
+                    raise
+                _kill_init(container)
+                time.sleep(1 + attempt)
 
     def close(self) -> None:
         self.client.close()
@@ -113,6 +123,15 @@ def runtime_version(path: str) -> str:
     except (OSError, subprocess.SubprocessError):
         return "not installed"
     return out.splitlines()[0].strip() if out.strip() else "unknown"
+def _kill_init(container: Any) -> None:
+    """SIGKILL a container's init by its host pid: the kernel then ends its whole pid namespace."""
+    try:
+        container.reload()
+        pid = int(container.attrs.get("State", {}).get("Pid") or 0)
+        if pid > 0:
+            os.kill(pid, signal.SIGKILL)
+    except Exception:  # the container may be gone already; the next remove() tells
+        pass
 
 
 def remove_labelled(run_id: str | None = None, images: bool = True) -> list[str]:

@@ -10,7 +10,7 @@ from typing import Any
 from collector.platforms import pidfiles
 from collector.platforms.linewatch import LineWatch, pipe_chunks
 from collector.workloads import Workload
-from collector.platforms.host_process import kill_session
+from collector.platforms.host_process import joining, kill_session
 from collector.platforms.base import Instance, Platform, StartFailed
 
 
@@ -29,7 +29,7 @@ class ProcessPlatform(Platform):
     def start(self, workload: Workload, index: int) -> Instance:
         t0 = time.monotonic()
         proc = subprocess.Popen(
-            self.spec.argv,
+            joining(list(self.spec.argv), self.ctx.cgroups),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

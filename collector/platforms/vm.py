@@ -20,7 +20,7 @@ from collector.platforms import pidfiles
 from collector.platforms.linewatch import LineWatch, pipe_chunks
 from collector.workloads import VmSpec, Workload
 from collector.artifacts.busybox import INIT_MARKER
-from collector.platforms.host_process import kill_session
+from collector.platforms.host_process import joining, kill_session
 from collector.platforms.base import Instance, Platform, PlatformUnavailable, StartFailed
 from collector.platforms.kernel import Kernel, ensure_kernel
 
@@ -40,6 +40,17 @@ class BootExtras:
     """Replaces the workload's initramfs for this boot (e.g. the workload's with an archive appended)."""
     append: str = ""
     """Kernel arguments added after the workload's."""
+
+
+DISK_CACHE_MODES = ("unsafe", "none", "directsync", "writeback", "writethrough")
+
+
+def disk_cache(spec: VmSpec, index: int) -> str:
+    """QEMU's cache mode for disk `index` of `spec`: the spec's choice, else `unsafe`."""
+    mode = spec.disk_cache[index] if index < len(spec.disk_cache) else "unsafe"
+    if mode not in DISK_CACHE_MODES:
+        raise ValueError(f"disk cache mode {mode!r}; known: {', '.join(DISK_CACHE_MODES)}")
+    return mode
 
 
 def qemu_binary() -> str:
@@ -67,17 +78,20 @@ def default_machine() -> str:
         if line.rstrip().endswith("(default)"):
             return line.split()[0]
     return "unknown"
+KVM_DEVICE_ENV = "VMCBENCH_KVM_DEVICE"
+"""Test hook: the device the KVM check opens instead of /dev/kvm (QEMU itself always uses /dev/kvm)."""
 
 
 def kvm_device_problem() -> str | None:
     """Why /dev/kvm cannot even be opened, or None if it can."""
-    if not os.path.exists("/dev/kvm"):
-        return "/dev/kvm does not exist (no KVM module or not exposed to this host)"
+    device = os.environ.get(KVM_DEVICE_ENV) or "/dev/kvm"
+    if not os.path.exists(device):
+        return f"{device} does not exist (no KVM module or not exposed to this host)"
     try:
-        fd = os.open("/dev/kvm", os.O_RDWR)
+        fd = os.open(device, os.O_RDWR)
         os.close(fd)
     except OSError as exc:
-        return f"/dev/kvm cannot be opened ({exc.strerror})"
+        return f"{device} cannot be opened ({exc.strerror})"
     return None
 
 
@@ -141,8 +155,8 @@ class VmPlatform(Platform):
         assert self.kernel and self.spec, "prepare() first"
         boot = boot or BootExtras()
         drives = []
-        for disk in self.spec.disks if disks is None else disks:
-            drives += ["-drive", f"file={disk},format=raw,if=virtio,cache=unsafe"]
+        for i, disk in enumerate(self.spec.disks if disks is None else disks):
+            drives += ["-drive", f"file={disk},format=raw,if=virtio,cache={disk_cache(self.spec, i)}"]
         return [
             self.qemu, "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
             "-nic", "none", "-m", str(self.memory_mib), "-smp", str(self.ctx.vm_cpus),
@@ -161,7 +175,7 @@ class VmPlatform(Platform):
         qemu_pidfile = self._tmp / f"qemu-{index}-{time.monotonic_ns()}.pid"
         t0 = time.monotonic()
         proc = subprocess.Popen(
-            self.argv(accel, index, qemu_pidfile, disks, boot),
+            joining(self.argv(accel, index, qemu_pidfile, disks, boot), self.ctx.cgroups),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
         )
         inst = Instance(self.name, index, {"proc": proc, "qemu_pidfile": qemu_pidfile}, t0)

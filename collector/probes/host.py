@@ -64,6 +64,29 @@ def cgroup_layout() -> str:
     except OSError:
         controllers = []
     return f"hybrid (cgroup2 at {v2}: {' '.join(controllers) or 'no controllers'})"
+def sched_autogroup() -> int | None:
+    """/proc/sys/kernel/sched_autogroup_enabled (1: each session is its own CPU group at the root), None if absent."""
+    try:
+        return int(Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def cgroup_setup() -> dict[str, Any]:
+    """Which cgroup controllers this host has and where the collector itself runs (its /proc/self/cgroup)."""
+    root = Path("/sys/fs/cgroup")
+    if cgroup_version() == 2:
+        try:
+            controllers = sorted((root / "cgroup.controllers").read_text().split())
+        except OSError:
+            controllers = []
+    else:
+        controllers = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.is_symlink()) if root.is_dir() else []
+    try:
+        own = sorted(line.strip() for line in Path("/proc/self/cgroup").read_text().splitlines() if line.strip())
+    except OSError:
+        own = []
+    return {"version": cgroup_version(), "controllers": controllers, "collector_cgroups": own}
 
 
 def host_id() -> str:
@@ -90,5 +113,7 @@ def fingerprint(docker_version: str, qemu_version: str, accelerator: str) -> dic
         "cgroup_version": cgroup_version(),
         "cgroup_layout": cgroup_layout(),
         "host_changes": host_changes(),
+        "cgroup_setup": cgroup_setup(),
+        "sched_autogroup_enabled": sched_autogroup(),
         "python": platform.python_version(),
     }

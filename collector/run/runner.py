@@ -49,7 +49,7 @@ class RunOptions:
     vm_cpus: int = 1
     memory_budget_mib: int = 4096
     """Density: memory the instances of one platform may use together."""
-    max_instances: int = 40
+    max_instances: int = 400
     """Density: stop adding instances at this count even if the budget allows more."""
     instances: int = 3
     """Consistency and recovery: how many instances (N)."""
@@ -131,12 +131,13 @@ def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
     artifacts: dict[str, Any] = {}
     extra: dict[str, tuple[dict[str, Platform], dict[str, Any]]] = {}
     """Platforms prepared for the workloads of --suite-workload, by workload name."""
+    suites: list[Any] = []
+    sessions: list[Session] = []
     try:
         platforms, artifacts = _open_platforms(options.platforms, ctx, console, workload, skipped)
         log.identities.update({name: plat.identity() for name, plat in platforms.items()})
         for note in ctx.notes.values():
             console.print(f"[dim]{note}[/]")
-        sessions = []
         for name in options.suites:
             repeat = options.suite_repeats.get(name, options.repeat)
             warmup = options.suite_warmups.get(name, options.warmup)
@@ -147,7 +148,7 @@ def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
                 sessions.append(Session(ctx, extra[other][0], get_workload(other), log, repeat, warmup, options=options))
             else:
                 sessions.append(Session(ctx, platforms, workload, log, repeat, warmup, options=options))
-        suites = [SUITES[s]() for s in options.suites]
+        suites[:] = [SUITES[s]() for s in options.suites]
         estimate = sum(suite.estimate_s(sess) for suite, sess in zip(suites, sessions))
         console.print(f"estimated time: about {_duration(estimate)} for {', '.join(s.name for s in suites)} "
                       f"on {', '.join(platforms) or 'no platform'}")
@@ -186,6 +187,7 @@ def collect(options: RunOptions, out: str, console: Console) -> Dataset | None:
         "artifacts": artifacts,
         "platforms": {name: {**log.identity(name), "accelerator": plat.accelerator} for name, plat in platforms.items()},
         "workload_artifacts": {name: arts for name, (_, arts) in sorted(extra.items())},
+        "suite_facts": {suite.name: session.facts for suite, session in zip(suites, sessions) if session.facts},
         "notes": dict(sorted({**ctx.notes, **({"operator": options.note} if options.note else {})}.items())),
         "skipped_platforms": skipped,
     }

@@ -11,6 +11,7 @@ from collector.suites.image import ImageSuite
 from collector.suites.overhead import OverheadSuite
 from collector.suites.density import DensitySuite
 from collector.suites.portability import PortabilitySuite
+from collector.suites.performance import PerformanceSuite
 
 SUITES: dict[str, type[Suite]] = {StartupSuite.name: StartupSuite}
 SUITES[ImageSuite.name] = ImageSuite
@@ -20,5 +21,6 @@ SUITES[ConsistencySuite.name] = ConsistencySuite
 SUITES[RecoverySuite.name] = RecoverySuite
 SUITES[DensitySuite.name] = DensitySuite
 SUITES[PortabilitySuite.name] = PortabilitySuite
+SUITES[PerformanceSuite.name] = PerformanceSuite
 
 __all__ = ["SUITES", "Session", "Suite"]

@@ -30,6 +30,8 @@ class Session:
     live: list[Instance] = field(default_factory=list)
     options: "RunOptions | Any" = None
     """The whole run configuration (density budget, instance counts, --param values)."""
+    facts: dict[str, Any] = field(default_factory=dict)
+    """What the suite adds to the manifest's `suite_facts` (its own workloads' artifacts, tool versions, settings)."""
 
     def param(self, key: str, default: str) -> str:
         """A suite setting from `--param key=value`, else `default`."""

@@ -19,9 +19,9 @@ from typing import Any
 from collector.workloads.drift_work import DriftWork, seed_tree
 from collector.suites.measurement_errors import MEASUREMENT_ERRORS, one_line
 from collector.probes.fingerprints import disk_fingerprint, layers_fingerprint, tree_fingerprint
-from collector.platforms import Instance, Platform, PlatformUnavailable, StartFailed
+from collector.platforms import Instance, Platform, StartFailed
 from collector.suites.records import utc_now
-from collector.suites.roles import open_role
+from collector.suites.roles import Opened, close_each, open_each
 from collector.dataset import charts_of
 from collector.suites.base import TYPICAL_START_S, Session, Suite, kind
 
@@ -45,14 +45,9 @@ class ConsistencySuite(Suite):
         n = self._n(session)
         tmp = Path(tempfile.mkdtemp(prefix="vmcbench-consistency-"))
         work = DriftWork(tmp / "process-root")
-        opened: dict[str, tuple[Platform, dict[str, Any]]] = {}
-        problems: dict[str, str] = {}
+        opened: Opened = {}
         try:
-            for name in session.platforms:
-                try:
-                    opened[name] = open_role(session, name, work)
-                except (PlatformUnavailable, *MEASUREMENT_ERRORS) as exc:
-                    problems[name] = f"consistency workload could not be prepared: {one_line(exc)}"
+            opened, problems = open_each(session, work, "consistency workload")
             for rep in range(session.repeat):
                 for name in session.order(rep):
                     common = dict(suite=self.name, platform=name, workload=work.name, repetition=rep,
@@ -69,8 +64,7 @@ class ConsistencySuite(Suite):
                                             error=one_line(exc), detail={"n": n}, **common)
                     session.advance(f"consistency: {name} #{rep + 1}")
         finally:
-            for platform, _ in opened.values():
-                platform.close()
+            close_each(opened)
             shutil.rmtree(tmp, ignore_errors=True)
 
     @staticmethod

@@ -116,7 +116,7 @@ class DensitySuite(Suite):
     charts = charts_of("density")
 
     def _cap(self, session: Session) -> int:
-        return int(session.options.max_instances) if session.options else 40
+        return int(session.options.max_instances) if session.options else 400
 
     def _budget(self, session: Session) -> int:
         return int(session.options.memory_budget_mib if session.options else 4096) * MIB

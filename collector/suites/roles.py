@@ -13,8 +13,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from collector.platforms import Platform, open_platform
+from collector.platforms import Platform, PlatformUnavailable, open_platform
 from collector.suites.base import Session
+from collector.suites.measurement_errors import MEASUREMENT_ERRORS, one_line
 from collector.workloads import Workload
 
 
@@ -36,3 +37,29 @@ def open_role(session: Session, name: str, workload: Workload, **ctx_changes: An
         platform.close()
         raise
     return platform, facts
+
+
+Opened = dict[str, tuple[Platform, dict[str, Any]]]
+
+
+def open_each(session: Session, workload: Workload, what: str) -> tuple[Opened, dict[str, str]]:
+    """Open every platform of the run for `workload`: the opened ones (platform, artifact facts) and, for
+    each platform that could not be prepared, a one-line problem (`<what> could not be prepared: …`) that
+    the suite records as failed rows instead of losing the run. Closes what it opened if it is interrupted."""
+    opened: Opened = {}
+    problems: dict[str, str] = {}
+    try:
+        for name in session.platforms:
+            try:
+                opened[name] = open_role(session, name, workload)
+            except (PlatformUnavailable, *MEASUREMENT_ERRORS) as exc:
+                problems[name] = f"{what} could not be prepared: {one_line(exc)}"
+    except BaseException:
+        close_each(opened)
+        raise
+    return opened, problems
+
+
+def close_each(opened: Opened) -> None:
+    for platform, _ in opened.values():
+        platform.close()

@@ -46,6 +46,10 @@ class VmSpec:
     append: str = ""
     memory_mib: int | None = None
     """Memory the workload needs at least; the platform uses max(this, --vm-memory)."""
+    disk_cache: tuple[str, ...] = ()
+    """QEMU `cache=` mode per disk, by position; disks beyond it use `unsafe` (fast, fine for read-only
+    or throw-away disks). `none` opens the image with O_DIRECT on the host, so a guest's direct I/O
+    reaches the host's disk rather than its page cache (the performance suite's scratch disk)."""
 
 
 class Workload(ABC):

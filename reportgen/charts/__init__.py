@@ -22,5 +22,6 @@ from reportgen.charts import c8_portability as _c8  # noqa: E402,F401  (register
 from reportgen.charts import c9_density as _c9  # noqa: E402,F401  (registers C9)
 from reportgen.charts import c10_isolation as _c10  # noqa: E402,F401  (registers C10)
 from reportgen.charts import c11_recovery as _c11  # noqa: E402,F401  (registers C11)
+from reportgen.charts import c12_performance as _c12  # noqa: E402,F401  (registers C12)
 
 __all__ = ["REGISTRY", "ChartDef", "ChartInput", "register", "registered"]

@@ -29,6 +29,12 @@ def colour_scale(present: Iterable[object] = ()) -> alt.Scale:
     colours = {**PLATFORM_COLOURS, **VARIANT_COLOURS}
     return alt.Scale(domain=domain, range=[colours[p] for p in domain])
 
+
+def platform_hex(platform: str, other: str = "#777777") -> str:
+    """The colour of one platform (a family's deck platform or a variant), `other` for an unknown name."""
+    return PLATFORM_COLOURS.get(platform) or VARIANT_COLOURS.get(platform, other)
+
+
 REFERENCE_COLOUR = "#8a8a8a"
 """Grey for the source deck's claims: references, never data."""
 

@@ -22,23 +22,39 @@ from reportgen.pages.contexts import Cell, DataTable, Row
 from collector.dataset import latency_groups
 from reportgen.load.summaries import GROUP_KEYS, rows
 from reportgen.charts.render_svg import FONT_FAMILY
-from reportgen.charts.common import labelled, ratio_text, seconds_cell
+from reportgen.charts.common import column_units, labelled, ratio_text, seconds_cell
 from reportgen.charts.base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
+from reportgen.charts.c10_verdict import passage_one
 
-PHASES: dict[str, str] = {"alone": N_("alone"), "beside_hog": N_("beside a hog")}
-PHASE_COLOURS = {"alone": "#5b6b82", "beside_hog": "#c0392b"}
+PHASES: dict[str, str] = {"alone": N_("alone"), "beside_hog": N_("beside a hog"),
+                          "beside_hog_fair": N_("beside a hog, fair share"),
+                          "beside_memory_hog": N_("beside a memory hog")}
+PHASE_COLOURS = {"alone": "#5b6b82", "beside_hog": "#c0392b", "beside_hog_fair": "#e08e45", "beside_memory_hog": "#7d3c98"}
+MEMORY = ("victim_killed", "oom_kills")
 STATS: dict[str, str] = {"p50": N_("p50 (median) with 95% CI"), "p99": N_("p99")}
 KEYS = (*GROUP_KEYS, "phase")
 
 WIDTH = 380
-ROW_HEIGHT = 48
+ROW_HEIGHT = 64
 
 
 def summarise(samples: pa.Table) -> pd.DataFrame:
+    """Latency per platform and phase, plus (beside the memory hog) runs whose victim was killed and OOM kills."""
     frame = rows(samples, "C10", ("victim_latency",))
     if frame.empty:
-        return pd.DataFrame(columns=[*KEYS, "n", "p50", "low", "high", "p99", "failures", "errors"])
-    return latency_groups(frame, KEYS)
+        return pd.DataFrame(columns=[*KEYS, "n", "p50", "low", "high", "p99", "failures", "errors", "runs", "killed", "oom"])
+    out = latency_groups(frame, KEYS)
+    mem = rows(samples, "C10", MEMORY)
+    mem = mem[mem["ok"] & mem["value"].notna()] if not mem.empty else mem
+    counts = {}
+    for key, group in (mem.groupby(list(KEYS), sort=False) if not mem.empty else ()):
+        killed = group[group["metric"] == "victim_killed"]["value"]
+        counts[key] = (len(killed), float(killed.sum()), float(group[group["metric"] == "oom_kills"]["value"].sum()))
+    keys = [tuple(r[k] for k in KEYS) for r in out.to_dict("records")]
+    out["runs"] = [counts.get(k, (0, 0.0, 0.0))[0] for k in keys]
+    out["killed"] = [counts.get(k, (0, 0.0, 0.0))[1] for k in keys]
+    out["oom"] = [counts.get(k, (0, 0.0, 0.0))[2] for k in keys]
+    return out
 
 
 def _change(alone: dict, beside: dict) -> str:
@@ -50,14 +66,14 @@ def _change(alone: dict, beside: dict) -> str:
     return "same"
 
 
-def pairs(data: ChartInput) -> list[dict]:
-    """Per series with both phases measured: the two rows, the p50 and p99 ratios and the verdict."""
+def pairs(data: ChartInput, phase: str = "beside_hog") -> list[dict]:
+    """Per series with `alone` and `phase` measured: the two rows, the p50 and p99 ratios and the change."""
     out = []
     measured = order_rows(data.measured, data.datasets)
     for _, group in measured.groupby(list(GROUP_KEYS), sort=False):
         by_phase = {r["phase"]: r for r in group.to_dict("records")}
-        if "alone" in by_phase and "beside_hog" in by_phase:
-            a, b = by_phase["alone"], by_phase["beside_hog"]
+        if "alone" in by_phase and phase in by_phase:
+            a, b = by_phase["alone"], by_phase[phase]
             out.append({**{k: a[k] for k in GROUP_KEYS}, "alone": a, "beside": b,
                         "r50": b["p50"] / a["p50"] if a["p50"] else float("nan"),
                         "r99": b["p99"] / a["p99"] if a["p99"] else float("nan"), "change": _change(a, b)})
@@ -71,7 +87,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     phase_domain = [tr(PHASES[p]) for p in PHASES if p in set(frame["phase"])]
     phase_colour = alt.Color("phase_label:N", sort=phase_domain, title=None, scale=alt.Scale(
         domain=phase_domain, range=[PHASE_COLOURS[p] for p in PHASES if p in set(frame["phase"])]),
-        legend=alt.Legend(orient="bottom", symbolType="circle"))
+        legend=alt.Legend(orient="bottom", symbolType="square"))  # colour: swatches; shape: grey marks
     points = pd.concat([
         frame.assign(stat=tr(STATS["p50"]), x=frame["p50"]),
         frame.assign(stat=tr(STATS["p99"]), x=frame["p99"]),
@@ -89,7 +105,8 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
             x=alt.X("x:Q", scale=x_scale), y=y, yOffset=offset, color=phase_colour,
             shape=alt.Shape("stat:N", sort=[tr(STATS["p50"]), tr(STATS["p99"])], title=None,
                             scale=alt.Scale(domain=[tr(STATS["p50"]), tr(STATS["p99"])], range=["circle", "diamond"]),
-                            legend=alt.Legend(orient="bottom"))),
+                            legend=alt.Legend(orient="bottom", symbolFillColor="#555555",
+                                              symbolStrokeColor="#555555"))),
     ]
     plot = alt.layer(*layers).properties(width=WIDTH, height=ROW_HEIGHT * len(order))
     ratios = pd.DataFrame(
@@ -117,6 +134,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
         "failures": tr("Failed runs"),
     }
     out = []
+    units = column_units(frame, ("p50", "low", "high", "p99"))  # one unit per column
     for r in frame.to_dict("records"):
         has = r["n"] > 0
         cells = {
@@ -124,7 +142,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
             "platform": Cell(row_label(r, tr, False)),
             "phase": Cell(tr(PHASES.get(str(r["phase"]), str(r["phase"])))),
             "n": Cell(tr.integer(r["n"]), float(r["n"])),
-            **{k: seconds_cell(tr, r[k]) if has else Cell("—") for k in ("p50", "low", "high", "p99")},
+            **{k: seconds_cell(tr, r[k], units[k]) if has else Cell("—") for k in ("p50", "low", "high", "p99")},
             "failures": Cell(tr.integer(r["failures"]), float(r["failures"])),
         }
         ident = tuple((k, str(r[k])) for k in ("dataset", "platform", "accelerator", "phase"))
@@ -154,43 +172,23 @@ def describe(data: ChartInput, tr: Translator) -> str:
     ).format(values="; ".join(parts) or "—")
 
 
+def _memory(data: ChartInput, dataset: str) -> dict[str, dict]:
+    """Per platform, beside the memory hog: runs, runs whose victim was killed, OOM kills."""
+    frame = data.summary
+    if frame.empty or "runs" not in frame:
+        return {}
+    picked = frame[(frame["dataset"] == dataset) & (frame["phase"] == "beside_memory_hog") & (frame["runs"] > 0)]
+    return {r["platform"]: r for r in picked.to_dict("records")}
+
+
 def passage(data: ChartInput, tr: Translator) -> str:
-    found = pairs(data)
     return per_dataset(
         data,
-        lambda dataset: _passage_one({p["platform"]: p for p in found if p["dataset"] == dataset}, tr),
+        lambda dataset: passage_one(
+            {ph: {p["platform"]: p for p in pairs(data, ph) if p["dataset"] == dataset} for ph in PHASES if ph != "alone"},
+            _memory(data, dataset), tr),
         tr("No platform was measured both alone and beside the hog."),
     )
-
-
-def _passage_one(mine: dict[str, dict], tr: Translator) -> str:
-    names = {"process": N_("on the bare host"), "container": N_("in a container"), "vm": N_("in a VM")}
-    present = [p for p in ("process", "container", "vm") if p in mine]
-    if not present:
-        return ""
-    figures = [tr("{ratio} {where} (p99 {r99})").format(ratio=ratio_text(tr, mine[p]["r50"]), where=tr(names[p]),
-                                                        r99=ratio_text(tr, mine[p]["r99"])) for p in present]
-    text = tr("Beside the hog, the victim's median time per iteration was {figures} its time alone.").format(
-        figures=", ".join(figures))
-    verdicts = []
-    if "process" in mine:
-        verdicts.append(
-            tr("The bare process was clearly slowed: a physical server does not isolate, as the deck says.")
-            if mine["process"]["change"] == "slower"
-            else tr("The bare process was not clearly slowed: the host had room for both, so this run does not "
-                    "show the lack of isolation the deck describes.")
-        )
-    for p, name in (("container", N_("container")), ("vm", N_("VM"))):
-        if p not in mine:
-            continue
-        if mine[p]["change"] == "slower":
-            verdicts.append(tr("Unlike the deck's claim of CPU/memory isolation, the {platform} victim was clearly "
-                               "slowed.").format(platform=tr(name)))
-        else:
-            verdicts.append(tr("The {platform} victim was not clearly slowed, as the deck's claim of isolation "
-                               "says.").format(platform=tr(name)))
-    rule = tr("(Clearly: the beside-hog median's 95% CI lies wholly above the alone median's.)")
-    return " ".join([text, *verdicts, rule])
 
 
 DEFINITION = register(

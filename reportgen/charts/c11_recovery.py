@@ -20,7 +20,7 @@ from reportgen.pages.contexts import Cell, DataTable, Row
 from collector.dataset import median_groups
 from reportgen.load.summaries import GROUP_KEYS, details, max_int, rows
 from reportgen.charts.render_svg import FONT_FAMILY
-from reportgen.charts.common import labelled, platform_colour, seconds_cell
+from reportgen.charts.common import column_units, labelled, platform_colour, seconds_cell
 from reportgen.charts.base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
 
 MEASURES: dict[str, str] = {"scale_out_s": N_("Scale-out from 1 to N"), "recover_s": N_("Recovery after a kill")}
@@ -71,7 +71,9 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
             base.mark_rule(strokeWidth=2.5).encode(
                 x=alt.X("low:Q", scale=x_scale, axis=duration_axis(lo, hi, tr, tr("seconds (log scale)"))),
                 x2="high:Q", y=y, color=platform_colour(present=frame["platform"])),
-            base.mark_point(filled=True, size=80, opacity=1).encode(
+            *(base.mark_tick(thickness=2, size=ROW_HEIGHT * 0.45).encode(  # CI caps, visible however narrow
+                x=alt.X(f"{end}:Q", scale=x_scale), y=y, color=platform_colour(present=frame["platform"])) for end in ("low", "high")),
+            base.mark_point(filled=False, size=80, opacity=1, strokeWidth=2).encode(
                 x=alt.X("median:Q", scale=x_scale), y=y, color=platform_colour(present=frame["platform"])),
             base.mark_text(align="left", dx=8, dy=-9, fontSize=10.5, color="#222222").encode(
                 x=alt.X("high:Q", scale=x_scale), y=y, text="text:N"),
@@ -92,6 +94,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
         "failures": tr("Failed runs"),
     }
     out = []
+    units = column_units(frame, ("median", "low", "high"))  # one unit per column
     for r in frame.to_dict("records"):
         has = r["n"] > 0
         measure = tr(MEASURES.get(str(r["metric"]), str(r["metric"])))
@@ -103,7 +106,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
             "platform": Cell(row_label(r, tr, False)),
             "measure": Cell(measure),
             "n": Cell(tr.integer(r["n"]), float(r["n"])),
-            **{k: seconds_cell(tr, r[k]) if has else Cell("—") for k in ("median", "low", "high")},
+            **{k: seconds_cell(tr, r[k], units[k]) if has else Cell("—") for k in ("median", "low", "high")},
             "by": Cell(by or "—"),
             "failures": Cell(tr.integer(r["failures"]), float(r["failures"])),
         }

@@ -17,6 +17,7 @@ from reportgen.charts import ChartInput
 from reportgen.i18n.catalogs import Translator
 from reportgen.pages.contexts import EvidenceLink
 from reportgen.charts.common import ratio_text
+from reportgen.charts.c6_consistency import distinct_text
 
 Figure = Callable[[dict, Translator], str]
 
@@ -124,8 +125,7 @@ def portability(inputs: Mapping[str, ChartInput], platform: str, tr: Translator)
 
 def drift(inputs: Mapping[str, ChartInput], platform: str, tr: Translator) -> list[EvidenceLink]:
     def figure(r: dict, tr: Translator) -> str:
-        return tr("{distinct} distinct of {n} after the same work").format(
-            distinct=tr.integer(round(r["value"])), n=tr.integer(r["instances"]))
+        return distinct_text(r["value"], r["instances"], tr, after_work=True)
 
     return _links(inputs, "C6", platform, tr, figure)
 
@@ -158,3 +158,23 @@ def layer_reuse(inputs: Mapping[str, ChartInput], platform: str, tr: Translator)
             k=tr.integer(row["k"]), shared=tr.bytes_iec(row["shared"]), standalone=tr.bytes_iec(row["standalone"]))
         links.append(EvidenceLink("C7", "#chart-C7", text + (f" · {dataset}" if data.multi else "")))
     return links or [EvidenceLink("C7", "", tr("not measured"))]
+
+
+def performance(inputs: Mapping[str, ChartInput], platform: str, tr: Translator) -> list[EvidenceLink]:
+    """Resource efficiency under load (C12): the platform's median ratio to the bare process over the benchmarks."""
+    data = inputs.get("C12")
+    if data is None or data.summary.empty:
+        return []
+    measured = data.measured
+    mine = measured[(measured["platform"] == platform) & measured["perf"].notna()] if not measured.empty else measured
+    links = []
+    for (dataset, accelerator), rows in mine.groupby(["dataset", "accelerator"], sort=False) if not mine.empty else []:
+        if platform == "process":
+            text = tr("baseline of the load benchmarks")
+        else:
+            text = tr("under load {ratio} of the bare process (median of {n} benchmarks)").format(
+                ratio=tr.number(float(rows["perf"].median()), 2), n=tr.integer(len(rows)))
+            if accelerator in ("kvm", "tcg"):
+                text += f" ({str(accelerator).upper()})"
+        links.append(EvidenceLink("C12", "#chart-C12", text + (f" · {dataset}" if data.multi else "")))
+    return links or [EvidenceLink("C12", "", tr("not measured"))]

@@ -129,9 +129,12 @@ def _boot_chain(inputs: Mapping[str, ChartInput], platform: str, tr: Translator)
 
 
 EVIDENCE: dict[tuple[str, str], tuple[Evidence, ...]] = {
-    ("efficiency", "process"): (_start_time, _boot_chain, suite_evidence.overhead, suite_evidence.density),
-    ("efficiency", "vm"): (_start_time, _boot_chain, suite_evidence.overhead, suite_evidence.density),
-    ("efficiency", "container"): (_start_time, _boot_chain, suite_evidence.overhead, suite_evidence.density),
+    ("efficiency", "process"): (_start_time, _boot_chain, suite_evidence.overhead, suite_evidence.density,
+                               suite_evidence.performance),
+    ("efficiency", "vm"): (_start_time, _boot_chain, suite_evidence.overhead, suite_evidence.density,
+                               suite_evidence.performance),
+    ("efficiency", "container"): (_start_time, _boot_chain, suite_evidence.overhead, suite_evidence.density,
+                               suite_evidence.performance),
     ("isolation", "process"): (suite_evidence.isolation,),
     ("isolation", "vm"): (suite_evidence.isolation,),
     ("isolation", "container"): (suite_evidence.isolation,),
@@ -150,20 +153,21 @@ EVIDENCE: dict[tuple[str, str], tuple[Evidence, ...]] = {
 }
 """(criterion, platform) -> functions giving the measured figures that back the cell.
 
-Resource efficiency: start time (C3, C5), overhead (C1), density (C9); isolation: noisy neighbour (C10);
+Resource efficiency: start time (C3, C5), overhead (C1), density (C9), cost under load (C12); isolation: noisy neighbour (C10);
 compatibility: the same digest on several hosts (C8); auto scaling: scale-out and recovery (C11); DevOps:
 environment drift (C6) and, for containers, the image carrying its dependencies (C8); management: image
 size (C4) and layer reuse (C7). MSA has no measurement."""
 
 
-def build_matrix(inputs: Mapping[str, ChartInput], tr: Translator) -> Matrix:
-    """The C2 context in `tr`'s language."""
+def build_matrix(inputs: Mapping[str, ChartInput], tr: Translator,
+                 evidence_of: Mapping[tuple[str, str], tuple[Evidence, ...]] = EVIDENCE) -> Matrix:
+    """The C2 context in `tr`'s language (`evidence_of`: a many-host build links the fleet view instead)."""
     rows = []
     for key, criterion in CRITERIA:
         cells = []
         for platform, _ in COLUMNS:
             verdict = VERDICTS.get((key, platform), NO_VERDICT)
-            evidence = tuple(link for fn in EVIDENCE.get((key, platform), ()) for link in fn(inputs, platform, tr))
+            evidence = tuple(link for fn in evidence_of.get((key, platform), ()) for link in fn(inputs, platform, tr))
             cells.append(
                 MatrixCell(
                     verdict=verdict.kind,

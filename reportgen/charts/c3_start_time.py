@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
+from collector.dataset import duration_unit
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from reportgen.load.summaries import Selection, median_summary
@@ -100,8 +101,12 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
             x=alt.X("low:Q", scale=x_scale, axis=axis), x2="high:Q", y=y, color=colour
         )
     )
+    for end in ("low", "high"):  # caps: the interval reads even where it is narrower than the median's dot
+        layers.append(base.mark_tick(thickness=2, size=ROW_HEIGHT * 0.45).encode(
+            x=alt.X(f"{end}:Q", scale=x_scale), y=y, color=colour))
     layers.append(
-        base.mark_point(filled=True, size=90, opacity=1).encode(x=alt.X("median:Q", scale=x_scale), y=y, color=colour)
+        base.mark_point(filled=False, size=90, opacity=1, strokeWidth=2).encode(
+            x=alt.X("median:Q", scale=x_scale), y=y, color=colour)
     )
     layers.append(
         base.mark_text(align="left", dx=8, dy=-9, fontSize=11, color="#222222").encode(
@@ -124,15 +129,16 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
         "failures": tr("Failed runs"),
     }
     rows = []
+    unit = duration_unit(frame.loc[frame["n"] > 0, "high"]) if not frame.empty else "s"  # one unit for the table
     for r in frame.to_dict("records"):
         has = r["n"] > 0
         cells = {
             "dataset": Cell(str(r["dataset"])),
             "platform": Cell(row_label(r, tr, False)),
             "n": Cell(tr.integer(r["n"]), float(r["n"])),
-            "median": Cell(tr.seconds(r["median"]), float(r["median"])) if has else Cell("—"),
-            "low": Cell(tr.seconds(r["low"]), float(r["low"])) if has else Cell("—"),
-            "high": Cell(tr.seconds(r["high"]), float(r["high"])) if has else Cell("—"),
+            "median": Cell(tr.seconds(r["median"], unit=unit), float(r["median"])) if has else Cell("—"),
+            "low": Cell(tr.seconds(r["low"], unit=unit), float(r["low"])) if has else Cell("—"),
+            "high": Cell(tr.seconds(r["high"], unit=unit), float(r["high"])) if has else Cell("—"),
             "failures": Cell(tr.integer(r["failures"]), float(r["failures"])),
         }
         ident = tuple((k, str(r[k])) for k in ("dataset", "platform", "accelerator"))

@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
+from collector.dataset import duration_unit
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from reportgen.load.summaries import Selection, median_summary, phase_chain
@@ -23,15 +24,15 @@ SELECTION = Selection("C5", "phase_end", ("dataset", "platform", "accelerator", 
 CHAIN = ("dataset", "platform", "accelerator")
 
 PHASE_COLOURS: dict[str, str] = {
-    "spawned": "#9aa5b8",
-    "created": "#8fd1bd",
-    "started": "#3aa387",
-    "qemu_up": "#f6c08f",
-    "kernel_started": "#ec9448",
-    "init_started": "#c8540c",
+    "spawned": "#CC79A7",
+    "created": "#56B4E9",
+    "started": "#0072B2",
+    "qemu_up": "#F0E442",
+    "kernel_started": "#E69F00",
+    "init_started": "#D55E00",
     "ready": "#3a4a63",
 }
-"""One colour per phase; `ready` (the workload's own start) is dark on every platform."""
+"""One colour per phase (Okabe-Ito: told apart with colour-blindness too); `ready` (the workload's own start) is dark on every platform."""
 
 WIDTH = 560
 ROW_HEIGHT = 38
@@ -108,11 +109,13 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
         "failures": tr("Failed runs"),
     }
     rows = []
+    measured = frame[frame["n"] > 0] if not frame.empty else frame
+    units = {key: duration_unit(measured[key]) if not measured.empty else "s" for key in ("median", "low", "high", "duration")}
     for r in frame.to_dict("records"):
         has = r["n"] > 0
 
-        def seconds(key: str) -> Cell:
-            return Cell(tr.seconds(r[key]), float(r[key])) if has else Cell("—")
+        def seconds(key: str) -> Cell:  # one unit per column
+            return Cell(tr.seconds(r[key], unit=units[key]), float(r[key])) if has else Cell("—")
 
         cells = {
             "dataset": Cell(str(r["dataset"])),

@@ -70,11 +70,21 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
     return summary[columns]
 
 
+def distinct_text(distinct: float, instances: int, tr: Translator, after_work: bool = False) -> str:
+    """How many distinct environments N instances ended with, said as a reader would: "all 3 identical"
+    rather than "1 distinct of 3", "all 3 different" rather than "3 distinct of 3"."""
+    if after_work:
+        texts = (tr("all {n} identical after the same work"), tr("all {n} different after the same work"),
+                 tr("{distinct} distinct of {n} after the same work"))
+    else:
+        texts = (tr("all {n} identical"), tr("all {n} different"), tr("{distinct} distinct of {n} instances"))
+    return _counted(distinct, instances, tr, texts)
+
+
 def _frame(data: ChartInput, tr: Translator) -> pd.DataFrame:
     frame = labelled(data.measured, data.datasets, tr, data.multi)
     frame["text"] = [
-        tr("{distinct} distinct of {n} instances").format(distinct=tr.integer(round(v)), n=tr.integer(n))
-        for v, n in zip(frame["value"], frame["instances"])
+        distinct_text(v, n, tr) for v, n in zip(frame["value"], frame["instances"])
     ]
     shared = (frame["platform"] == "process") & (frame["mutated"] == True)  # noqa: E712 (object column)
     frame.loc[shared, "text"] = frame.loc[shared, "text"] + " · " + tr("the shared folder was changed")
@@ -169,15 +179,26 @@ def passage(data: ChartInput, tr: Translator) -> str:
     return per_dataset(data, lambda dataset: _passage_one(by_platform(data, dataset), tr), tr("No platform's environments were fingerprinted."))
 
 
+def _counted(distinct: float, instances: int, tr: Translator, texts: tuple[str, str, str]) -> str:
+    """`distinct` of `instances` said with the first of `texts` (all identical), the second (all different)
+    or the third (some distinct, with `{distinct}` and `{n}`)."""
+    d, n = int(round(distinct)), int(instances)
+    text = texts[0] if n > 1 and d == 1 else texts[1] if n > 1 and d == n else texts[2]
+    return text.format(n=tr.integer(n), distinct=tr.integer(d))
+
+
 def _passage_one(mine: dict[str, dict], tr: Translator) -> str:
     said = []
     vm, ct, proc = mine.get("vm"), mine.get("container"), mine.get("process")
     if vm:
-        said.append(tr("{n} VMs ended with {distinct} distinct disk(s)").format(
-            n=tr.integer(vm["instances"]), distinct=tr.integer(round(vm["value"]))))
+        said.append(_counted(vm["value"], vm["instances"], tr, (
+            tr("all {n} VMs kept identical disks"), tr("all {n} VMs ended with different disks"),
+            tr("{n} VMs ended with {distinct} distinct disk(s)"))))
     if ct:
-        said.append(tr("{n} containers with {distinct} distinct image fingerprint(s)").format(
-            n=tr.integer(ct["instances"]), distinct=tr.integer(round(ct["value"]))))
+        said.append(_counted(ct["value"], ct["instances"], tr, (
+            tr("all {n} containers kept one identical image fingerprint"),
+            tr("all {n} containers ended with different image fingerprints"),
+            tr("{n} containers with {distinct} distinct image fingerprint(s)"))))
     if proc:
         said.append(tr("the bare processes shared one host folder, which the work changed")
                     if proc.get("mutated") is True else tr("the bare processes shared one host folder"))

@@ -39,6 +39,8 @@ VERDICT_COLOURS = {"ran": "#1b8a6b", "mixed": "#e0a526", "failed": "#c0392b"}
 
 CELL_WIDTH = 150
 ROW_HEIGHT = 40
+MAX_HOST_ROWS = 12
+"""More hosts than this (a fleet): one row per set-up (CPU, OS, kernel, engines), counting its hosts."""
 
 
 def summarise(samples: pa.Table) -> pd.DataFrame:
@@ -159,6 +161,22 @@ def _shared_here(frame: pd.DataFrame) -> pd.Series:
     return counts > 1
 
 
+def _by_setup(frame: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    """A fleet's grid: per set-up and thing run, how many of its hosts ran it cleanly."""
+    rows = []
+    for (label, platform, artifact), g in frame.groupby(["host_label", "platform", "artifact"], sort=True):
+        hosts = g["setup"].nunique()
+        ran = g.loc[g["verdict"] == "ran", "setup"].nunique()
+        failed = g.loc[g["verdict"] == "failed", "setup"].nunique()
+        rows.append({
+            "host": tr("{setup} · {n} hosts").format(setup=label, n=tr.integer(hosts)), "platform": platform,
+            "artifact": artifact, "hosts": hosts, "ran": ran, "n": int(g["n"].sum()), "failures": int(g["failures"].sum()),
+            "verdict": "ran" if ran == hosts else "failed" if failed == hosts else "mixed",
+            "text": tr("{ran} of {n} hosts ran").format(ran=tr.integer(ran), n=tr.integer(hosts)),
+        })
+    return pd.DataFrame(rows)
+
+
 def withhold(data: ChartInput, tr: Translator) -> str | None:
     hosts = _hosts(data)
     if len(hosts) >= 2 or bool(_shared_here(data.summary).any()):
@@ -173,15 +191,18 @@ def withhold(data: ChartInput, tr: Translator) -> str | None:
 
 def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     frame = _ordered(data.summary, data.datasets).copy()
-    frame["_by_platform"] = bool(_shared_here(frame).any())
+    if len(_hosts(data)) > MAX_HOST_ROWS:
+        frame = _by_setup(frame, tr)
+    else:
+        frame["_by_platform"] = bool(_shared_here(frame).any())
+        frame["host"] = [_host(r, tr) for r in frame.to_dict("records")]
+        frame["text"] = [
+            tr("{ok} ok, {failed} failed").format(ok=tr.integer(n), failed=tr.integer(f)) if f
+            else tr("{ok} ok").format(ok=tr.integer(n))
+            for n, f in zip(frame["n"], frame["failures"])
+        ]
     frame["column"] = [_column(r, tr) for r in frame.to_dict("records")]
-    frame["host"] = [_host(r, tr) for r in frame.to_dict("records")]
     frame["verdict_label"] = [tr(VERDICTS[v]) for v in frame["verdict"]]
-    frame["text"] = [
-        tr("{ok} ok, {failed} failed").format(ok=tr.integer(n), failed=tr.integer(f)) if f
-        else tr("{ok} ok").format(ok=tr.integer(n))
-        for n, f in zip(frame["n"], frame["failures"])
-    ]
     columns = list(dict.fromkeys(frame["column"]))
     hosts = list(dict.fromkeys(frame["host"]))
     verdicts = [v for v in VERDICTS if v in set(frame["verdict"])]
@@ -201,6 +222,8 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
 
 def table(data: ChartInput, tr: Translator) -> DataTable:
     frame = _ordered(data.summary, data.datasets)
+    if len(_hosts(data)) > MAX_HOST_ROWS:
+        return _setup_table(_by_setup(frame, tr), tr)
     probed = "findings" in frame and bool((frame["suites"].map(lambda s: "portability" in s)).any())
     keys = ("host", "dataset", "platform", "artifact", "suites", "n", "failures", "verdict",
             *(("findings",) if probed else ()))
@@ -239,8 +262,30 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
     )
 
 
+def _setup_table(frame: pd.DataFrame, tr: Translator) -> DataTable:
+    keys = ("host", "artifact", "hosts", "ran", "n", "failures", "verdict")
+    rows = tuple(Row((
+        Cell(str(r["host"])), Cell(_column(r, tr)), Cell(tr.integer(r["hosts"]), float(r["hosts"])),
+        Cell(tr.integer(r["ran"]), float(r["ran"])), Cell(tr.integer(r["n"]), float(r["n"])),
+        Cell(tr.integer(r["failures"]), float(r["failures"])), Cell(tr(VERDICTS[str(r["verdict"])])),
+    ), (("platform", str(r["platform"])), ("artifact", str(r["artifact"])))) for r in frame.to_dict("records"))
+    return DataTable(
+        caption=tr("Per set-up (CPU, OS, kernel, engine versions) and thing run: how many of its hosts ran it "
+                   "without failures, and the samples that succeeded and failed (warm-up runs left out)."),
+        columns=(tr("Set-up"), tr("What ran (digest)"), tr("Hosts"), tr("Hosts that ran it cleanly"),
+                 tr("Samples ok"), tr("Samples failed"), tr("Ran?")),
+        keys=keys, rows=rows,
+    )
+
+
 def describe(data: ChartInput, tr: Translator) -> str:
     frame = _ordered(data.summary, data.datasets).copy()
+    if len(_hosts(data)) > MAX_HOST_ROWS:
+        frame = _by_setup(frame, tr)
+        return tr(
+            "Grid of set-ups (rows, each with its number of hosts) against what was run, by digest (columns); each "
+            "cell says how many of the set-up's hosts ran it without failures: {values}."
+        ).format(values="; ".join(f"{r['host']}, {_column(r, tr)}: {r['text']}" for r in frame.to_dict("records")))
     frame["_by_platform"] = bool(_shared_here(frame).any()) if not frame.empty else False
     parts = [
         tr("{host}, {column}: {verdict}").format(host=_host(r, tr), column=_column(r, tr), verdict=tr(VERDICTS[r["verdict"]]))

@@ -26,6 +26,7 @@ from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from reportgen.load.summaries import GROUP_KEYS, details, max_int, numbers, rows
 from reportgen.charts.common import MIB, count_cell, labelled, mib_cell, platform_colour, ratio_text
+from reportgen.charts.verdicts import DEPENDS, Verdict, sentence, density_kind
 from reportgen.charts.base import (
     REFERENCE_COLOUR,
     ChartDef,
@@ -125,7 +126,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     measured = alt.Chart(frame[["label", "platform", "value", "text"]])
     layers = [
         measured.mark_bar(height=ROW_HEIGHT * 0.6).encode(
-            x=alt.X("value:Q", scale=x_scale, title=x_title, axis=alt.Axis(grid=True, tickCount=6, format="d")),
+            x=alt.X("value:Q", scale=x_scale, title=x_title, axis=alt.Axis(grid=False, tickCount=6, format="d")),  # no grid through the bar labels
             y=y, color=platform_colour(present=frame["platform"])),
         measured.mark_text(align="left", dx=6, fontSize=10.5, color="#222222").encode(
             x=alt.X("value:Q", scale=x_scale), y=y, text="text:N"),
@@ -244,6 +245,26 @@ def _count(r: dict, tr: Translator) -> str:
     return count
 
 
+DECK_RATIO = 40 / 16
+"""The deck's slide 13: 40 Tomcat containers vs 16 Tomcat VMs on the same hardware."""
+
+
+def density_verdict(ct: dict, vm: dict, capped: bool, tr: Translator) -> str:
+    """Computed from the exact counts: containers/VMs ≥ the deck's ratio → confirmed; more containers but a
+    smaller ratio → depends; no more containers than VMs → contradicted. A count stopped by the cap is a
+    lower bound, so a verdict resting on it is at most `depends`."""
+    ratio = ct["value"] / vm["value"] if vm["value"] else float("inf")
+    kind = density_kind(float(ct["value"]), float(vm["value"]), DECK_RATIO)
+    if capped and kind != DEPENDS:
+        kind = DEPENDS
+    detail = tr("Measured: {ct} containers vs {vm} VMs in the same budget, {ratio}; the deck: {deck}.").format(
+        ct=_count(ct, tr), vm=_count(vm, tr), ratio=ratio_text(tr, ratio), deck=ratio_text(tr, DECK_RATIO))
+    if capped:
+        detail += " " + tr("A count that reached the cap is a lower bound.")
+    by = tr("{measured} measured vs {deck} claimed").format(measured=ratio_text(tr, ratio), deck=ratio_text(tr, DECK_RATIO))
+    return sentence(tr, Verdict(kind, by, "exact"), tr("40 containers vs 16 VMs on the same hardware"), detail)
+
+
 def _passage_one(mine: dict[str, dict], tr: Translator) -> str:
     if not mine:
         return ""
@@ -260,17 +281,7 @@ def _passage_one(mine: dict[str, dict], tr: Translator) -> str:
     if not ct or not vm:
         return text
     capped = "max_instances" in ct["stop_reasons"] or "max_instances" in vm["stop_reasons"]
-    ratio = ct["value"] / vm["value"] if vm["value"] else float("inf")
-    if ct["value"] > vm["value"]:
-        verdict = tr("More containers than VMs fit, as the deck says; measured ratio {ratio}.").format(
-            ratio=ratio_text(tr, ratio))
-    elif capped:
-        verdict = tr("The cap on instances stopped the count before the budget could tell the platforms apart.")
-    else:
-        verdict = tr("Unlike the deck's claim, no more containers than VMs fit here.")
-    text += " " + verdict
-    if capped:
-        text += " " + tr("A count that reached the cap is a lower bound.")
+    text += " " + density_verdict(ct, vm, capped, tr)
     if pd.notna(ct.get("fit")) and pd.notna(vm.get("fit")):
         text += " " + tr("Extrapolated to the host's {memory} from the memory per instance (extrapolated, not "
                          "measured): {ct} containers vs {vm} VMs ({ratio}).").format(

@@ -13,6 +13,7 @@ from typing import Iterable, Mapping
 import altair as alt
 import pandas as pd
 
+from collector.dataset import duration_unit
 from reportgen.charts.base import colour_scale, order_rows, row_label
 from reportgen.i18n.catalogs import Translator
 from reportgen.pages.contexts import Cell
@@ -38,10 +39,17 @@ def count_cell(tr: Translator, value: float | None) -> Cell:
     return Cell(tr.integer(round(value)), float(value))
 
 
-def seconds_cell(tr: Translator, value: float | None) -> Cell:
+def seconds_cell(tr: Translator, value: float | None, unit: str | None = None) -> Cell:
+    """A duration; `unit` (collector.dataset.duration_unit of the column) keeps a column in one unit."""
     if value is None or pd.isna(value):
         return Cell("—")
-    return Cell(tr.seconds(float(value)), float(value))
+    return Cell(tr.seconds(float(value), unit=unit), float(value))
+
+
+def column_units(frame: pd.DataFrame, keys: Iterable[str]) -> dict[str, str]:
+    """The one duration unit of each column `keys` of `frame`, over its measured rows."""
+    measured = frame[frame["n"] > 0] if "n" in frame and not frame.empty else frame
+    return {k: duration_unit(measured[k]) if not measured.empty else "s" for k in keys}
 
 
 def mib_cell(tr: Translator, value: float | None) -> Cell:

@@ -71,7 +71,7 @@ def render(chart: alt.TopLevelMixin | dict[str, Any], *, chart_id: str, alt_text
     """The chart as one inline-ready `<svg>` element: ids made unique per chart, labelled for screen readers."""
     register_fonts(font_dir)
     # schema validation runs in the chart tests, not on every build; a dict is a spec already made
-    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    spec = xml_text(chart if isinstance(chart, dict) else chart.to_dict(validate=False))
     try:
         svg = vlc.vegalite_to_svg(spec, config=theme(), allowed_base_urls=[], format_locale=vega_locale)
     except ValueError as exc:
@@ -81,9 +81,28 @@ def render(chart: alt.TopLevelMixin | dict[str, Any], *, chart_id: str, alt_text
     return Markup(_namespace_ids(_label_root(svg, chart_id, alt_text), chart_id.lower()))
 
 
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(node: Any) -> Any:
+    """`node` (a Vega-Lite spec) with characters XML cannot hold (ESC, NUL, ...) replaced by U+FFFD.
+
+    vl-convert escapes `<`, `&` and quotes itself, but a control character in a
+    label makes its SVG text parser panic and abort the whole process, so no
+    such character may reach it. Strings that are only names never hold one.
+    """
+    if isinstance(node, str):
+        return _NOT_XML.sub("\ufffd", node)
+    if isinstance(node, dict):
+        return {xml_text(k): xml_text(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [xml_text(v) for v in node]
+    return node
+
+
 def _label_root(svg: str, chart_id: str, alt_text: str) -> str:
     """Give the root <svg> role="img", an aria-label with the alt text, and the chart id."""
-    attrs = f' role="img" aria-label="{escape(alt_text)}" data-chart-svg="{escape(chart_id)}"'
+    attrs = f' role="img" aria-label="{escape(xml_text(alt_text))}" data-chart-svg="{escape(chart_id)}"'
     return re.sub(r"^<svg\b", "<svg" + attrs, svg, count=1)
 
 

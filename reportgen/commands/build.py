@@ -31,21 +31,24 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator, Mapping
 
+import pandas as pd
 from markupsafe import Markup
 
 from reportgen import __version__
+from reportgen.bundled import bundled
 from reportgen.commands import build_cache
 from reportgen.commands.build_cache import Cache
 from reportgen.commands.build_keys import SvgCache, build_key, cached_blocks, cached_summaries, dataset_fingerprint
 from reportgen.commands.pdf_jobs import PdfJob, PdfRenderer, lay_out
 from reportgen.commands.progress import Silent
-from reportgen.pages import sections
+from reportgen.pages import fleet, sections
 from reportgen.writers import site as site_pages
 from reportgen.pages import slides as slide_deck
 from reportgen.writers import slides as slide_files
 from reportgen.charts import ChartDef, ChartInput, registered
 from reportgen.pages.comparison import comparison_data, comparison_section
 from reportgen.charts.base import failure_notes, gap_notes
+from reportgen.charts.reference_notes import reference_notes
 from reportgen.i18n.catalogs import LANG_NAMES, LANGS, Translator, translator
 from reportgen.load.datasets import Loaded, load, manifest_get
 from reportgen.charts.c2_matrix import build_matrix
@@ -55,7 +58,7 @@ from reportgen.site_config import SITE_DIR, SiteConfig, load_site_config
 from reportgen.charts.render_svg import render
 from reportgen.writers.html import environment, render_page
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES_DIR = bundled("templates")
 """The default theme folder: base.html, report.html, handout.html, css/, fonts/."""
 
 ASSET_DIRS: tuple[str, ...] = ("css", "fonts")
@@ -218,8 +221,11 @@ def summarise(loaded: Loaded) -> dict[str, ChartInput]:
     for dataset in loaded.datasets:
         for platform, reason in sorted((manifest_get(dataset.manifest, "skipped_platforms", default={}) or {}).items()):
             skipped[(dataset.label, platform)] = str(reason)
+    compact = fleet.is_compact(loaded.labels)  # many hosts: only the charts still drawn are summarised
     return {
-        definition.chart_id: ChartInput(definition.summarise(loaded.samples), loaded.labels, skipped)
+        definition.chart_id: ChartInput(
+            pd.DataFrame() if compact and definition.chart_id not in fleet.DRAWN_IN_FLEET
+            else definition.summarise(loaded.samples), loaded.labels, skipped)
         for definition in registered()
     }
 
@@ -231,6 +237,10 @@ def chart_blocks(inputs: Mapping[str, ChartInput], tr: Translator, font_dir: Pat
                  svgs: SvgCache | None = None) -> tuple[ChartBlock, ...]:
     """One block per registered chart: SVG, table and notes, or only the reason there is no chart."""
     definitions = registered()
+    if fleet.is_compact(next(iter(inputs.values())).datasets if inputs else ()):
+        return tuple(chart_block(d, inputs[d.chart_id], tr, font_dir) if d.chart_id in fleet.DRAWN_IN_FLEET
+                     else fleet.compact_block(d.chart_id, d.anchor, tr(d.title), tr(d.caption), inputs[d.chart_id], tr)
+                     for d in definitions)
     # vl-convert renders outside the GIL: two threads use both cores of a small machine
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         return tuple(pool.map(lambda d: chart_block(d, inputs[d.chart_id], tr, font_dir, svgs), definitions))
@@ -259,8 +269,9 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
             passage=definition.passage(data, tr) if definition.passage and withheld else None,
         )
     alt_text = definition.describe(data, tr)
+    chart = definition.draw(data, tr)
     svg = (svgs.render if svgs is not None else render)(
-        definition.draw(data, tr),
+        chart,
         chart_id=definition.chart_id,
         alt_text=alt_text,
         vega_locale=tr.vega_locale,
@@ -271,8 +282,9 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
         alt=alt_text,
         svg=Markup(svg),
         table=definition.table(data, tr),
-        notes=notes + failure_notes(data, tr),
+        notes=notes + failure_notes(data, tr) + reference_notes(definition.chart_id, tr),
         passage=definition.passage(data, tr) if definition.passage else None,
+        spec=chart.to_dict(validate=False),
     )
 
 
@@ -288,6 +300,12 @@ def report_page(
     options: BuildOptions,
 ) -> ReportPage:
     """The typed context report.html and handout.html render, in `tr`'s language."""
+    compact = fleet.is_compact(loaded.labels)  # many hosts: their cards are the fleet view's rows
+    cover, methods, provenance = sections.cover(loaded, tr), sections.methods(loaded, tr), sections.provenance(loaded, tr)
+    if compact:
+        cover, methods = replace(cover, datasets=()), fleet.compact_methods(methods, loaded, tr)
+        provenance = fleet.compact_provenance(provenance, tr)
+    matrix = build_matrix(inputs, tr, fleet.compact_evidence(len(loaded.datasets))) if compact else build_matrix(inputs, tr)
     return ReportPage(
         lang=tr.lang,
         title=tr("Containers vs virtual machines, measured"),
@@ -295,15 +313,16 @@ def report_page(
         languages=tuple(
             LangLink(lang, LANG_NAMES[lang], f"../{lang}/report.html", lang == tr.lang) for lang in options.langs
         ),
-        cover=sections.cover(loaded, tr),
-        matrix=build_matrix(inputs, tr),
+        cover=cover,
+        matrix=matrix,
         charts=blocks,
-        methods=sections.methods(loaded, tr),
-        provenance=sections.provenance(loaded, tr),
+        methods=methods,
+        provenance=provenance,
         created=loaded.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         generator=f"reportgen {__version__}",
         handout_href="handout.pdf" if options.pdf else None,
         home_href="index.html" if options.site else None,
+        fleet=fleet.fleet_section(loaded, tr),
     )
 
 

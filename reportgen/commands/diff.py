@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape as rich_escape
 from rich.table import Table
+
+from collector.dataset import printable
 
 from reportgen.load.compare import CHANGED, IMPROVED, MISSING, REGRESSED, SAME, Comparison
 from reportgen.i18n.catalogs import N_, Translator
@@ -60,22 +64,37 @@ def header(tr: Translator) -> list[str]:
             tr("p (Mann–Whitney U)"), tr("failed old/new"), tr("verdict")]
 
 
+def term(value: Any) -> str:
+    """A value for the rich table: control characters shown as \\xNN, `[` never taken as rich markup."""
+    return rich_escape(printable(str(value)))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|&~!#:]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+
+
+def md(value: Any) -> str:
+    """A value for a Markdown table cell: one line; what could start markup, HTML, a link or a new cell is
+    backslash-escaped (an intraword `_`, as in `start_time`, never starts emphasis and is left alone)."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(printable(str(value)).split()))
+
+
 def terminal(old: str, new: str, hosts: list[tuple[str, Any, Any]], comparisons: list[Comparison], alpha: float,
              console: Console, tr: Translator) -> None:
     if hosts:
         t = Table(title=tr("Host differences: these datasets come from different hosts or set-ups"), title_style="bold yellow")
         for col in (tr("field"), old, new):
-            t.add_column(col)
+            t.add_column(term(col))
         for k, a, b in hosts:
-            t.add_row(k, str(a), str(b))
+            t.add_row(term(k), term(a), term(b))
         console.print(t)
-    t = Table(title=f"{old} → {new} (Mann–Whitney U, α = {alpha:g})")
+    t = Table(title=f"{term(old)} → {term(new)} (Mann–Whitney U, α = {alpha:g})")
     head = header(tr)
     for i, col in enumerate(head):
         t.add_column(col, justify="left" if i in (0, len(head) - 1) else "right", overflow="fold")
     for c, r in zip(comparisons, rows(comparisons, tr)):
         style = VERDICT_STYLE.get(c.verdict)
-        t.add_row(*r[:-1], f"[{style}]{r[-1]}[/]" if style else r[-1])
+        cells = [term(cell) for cell in r]
+        t.add_row(*cells[:-1], f"[{style}]{cells[-1]}[/]" if style else cells[-1])
     console.print(t)
     console.print(summary_line(comparisons, tr))
 
@@ -87,14 +106,14 @@ def summary_line(comparisons: list[Comparison], tr: Translator) -> str:
 
 def markdown(old: str, new: str, hosts: list[tuple[str, Any, Any]], comparisons: list[Comparison], alpha: float,
              tr: Translator) -> str:
-    out = [f"# {old} → {new}", ""]
+    out = [f"# {md(old)} → {md(new)}", ""]
     if hosts:
         out += [f"## {tr('Host differences: these datasets come from different hosts or set-ups')}", "",
-                f"| {tr('field')} | {old} | {new} |", "|---|---|---|"]
-        out += [f"| {k} | {a} | {b} |" for k, a, b in hosts] + [""]
+                f"| {tr('field')} | {md(old)} | {md(new)} |", "|---|---|---|"]
+        out += [f"| {md(k)} | {md(a)} | {md(b)} |" for k, a, b in hosts] + [""]
     head = header(tr)
     out += [f"## Mann–Whitney U, α = {alpha:g}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    out += ["| " + " | ".join(r) + " |" for r in rows(comparisons, tr)]
+    out += ["| " + " | ".join(md(cell) for cell in r) + " |" for r in rows(comparisons, tr)]
     out += ["", summary_line(comparisons, tr), ""]
     return "\n".join(out)
 

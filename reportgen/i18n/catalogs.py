@@ -104,11 +104,11 @@ class Translator:
     def integer(self, value: int) -> str:
         return self.units.integer(value)
 
-    def seconds(self, value: float, *, trim: bool = False) -> str:
-        return self.units.seconds(value, trim=trim)
+    def seconds(self, value: float, *, trim: bool = False, unit: str | None = None) -> str:
+        return self.units.seconds(value, trim=trim, unit=unit)
 
-    def bytes_iec(self, value: float) -> str:
-        return self.units.bytes_iec(value)
+    def bytes_iec(self, value: float, *, unit: str | None = None) -> str:
+        return self.units.bytes_iec(value, unit=unit)
 
 
 @lru_cache(maxsize=None)

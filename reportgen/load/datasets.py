@@ -8,6 +8,7 @@ string columns dictionary-encoded (a million rows stay small in memory).
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,7 +17,16 @@ from typing import Any, Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from collector.dataset import DATASETS_ROOT_ENV, METRICS, SAMPLES_FILE, Dataset, DatasetError, deck_platform_of, read_dataset
+from collector.dataset import (
+    DATASETS_ROOT_ENV,
+    METRICS,
+    SAMPLES_FILE,
+    Dataset,
+    DatasetError,
+    deck_platform_of,
+    expand_datasets,
+    read_dataset,
+)
 
 GOLDEN = ("golden", "reference")
 """Default dataset: the newest committed version of `<datasets root>/golden/reference`."""
@@ -77,23 +87,34 @@ def parse_created(created_at: object) -> datetime:
 
 
 def load(refs: Sequence[str]) -> Loaded:
-    """Read and validate every dataset in `refs` (none: the golden one); one-line DatasetError on failure."""
-    refs = list(refs) or [default_dataset()]
-    datasets: list[Dataset] = []
-    for ref in refs:
-        try:
-            dataset = read_dataset(ref)
-        except DatasetError:
-            raise
-        except (OSError, ValueError, KeyError, TypeError) as exc:  # a reader bug or an I/O error still gets one line naming the input
-            raise DatasetError(f"{ref}: cannot read dataset ({type(exc).__name__}: {exc})") from None
-        check(dataset)
-        datasets.append(dataset)
+    """Read and validate every dataset in `refs` (none: the golden one); one-line DatasetError on failure.
+
+    A ref that is a folder or an s3:// prefix of datasets (a fleet's store) stands for the newest committed
+    version of every dataset below it, in path order; many are read a few at a time (object stores answer
+    each request in milliseconds, so reading is bound by round trips, not bytes).
+    """
+    refs = [found for ref in (list(refs) or [default_dataset()]) for found in expand_datasets(ref)]
+    if len(refs) > 1:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            datasets = list(pool.map(_read_checked, refs))
+    else:
+        datasets = [_read_checked(ref) for ref in refs]
     labels = [d.label for d in datasets]
     duplicates = sorted({label for label in labels if labels.count(label) > 1})
     if duplicates:
         raise DatasetError(f"{duplicates[0]}: the same dataset version is given twice")
     return Loaded(tuple(datasets), tidy(datasets))
+
+
+def _read_checked(ref: str) -> Dataset:
+    try:
+        dataset = read_dataset(ref)
+    except DatasetError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # a reader bug or an I/O error still gets one line naming the input
+        raise DatasetError(f"{ref}: cannot read dataset ({type(exc).__name__}: {exc})") from None
+    check(dataset)
+    return dataset
 
 
 def check(dataset: Dataset) -> None:

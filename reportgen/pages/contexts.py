@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Mapping
 
 from markupsafe import Markup
 
 if TYPE_CHECKING:  # pragma: no cover
     from reportgen.pages.comparison import ComparisonSection
+    from reportgen.pages.fleet import FleetSection
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class ChartBlock:
     """Set when there is nothing to draw; the section shows this instead of a chart."""
     passage: str | None = None
     """What the measurement shows against the source deck's claim, in a sentence or three."""
+    spec: Mapping[str, Any] | None = None
+    """The chart's Vega-Lite spec, for slides that draw it again at their own size (charts/slide_svg.py)."""
 
 
 @dataclass(frozen=True)
@@ -210,3 +213,5 @@ class ReportPage:
     """The site's home page for this language, when the build makes the site."""
     comparison: "ComparisonSection | None" = None
     """Old vs new per metric, when the build was given --compare OLD."""
+    fleet: "FleetSection | None" = None
+    """The hosts side by side, when the build holds datasets of several hosts."""

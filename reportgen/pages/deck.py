@@ -29,7 +29,7 @@ class DeckSlide:
     references: tuple[str, ...] = ()
     """Figures the deck states without measurement, shown as labelled reference claims."""
     charts: tuple[str, ...] = ()
-    """Chart ids (C1...C11) measured for this slide, in the order shown."""
+    """Chart ids (C1...C12) measured for this slide, in the order shown."""
     platform: str = ""
     """For `matrix-column`: the matrix column (platform) the slide is about."""
     quote: str = ""
@@ -53,6 +53,13 @@ DECK: tuple[DeckSlide, ...] = (
             N_("Resources used for one application, and the spare resources left"),
         ),
         charts=("C1",),
+    ),
+    DeckSlide(
+        "s2-load",
+        "charts",
+        "",
+        N_("Overhead of the hypervisor and the guest OS"),
+        charts=("C12",),
     ),
     DeckSlide(
         "s3",

@@ -7,12 +7,10 @@ build their own contexts (charts/, matrix.py).
 
 from __future__ import annotations
 
-from datetime import timezone
 from importlib import metadata
 from typing import Any, Sequence
 
 import pyarrow.compute as pc
-from babel.dates import format_datetime
 
 from collector.dataset import Dataset
 
@@ -41,7 +39,7 @@ TOOLS: tuple[tuple[str, str], ...] = (
 def created_label(created_at: str | None, tr: Translator) -> str:
     if not created_at:
         return tr("unknown")
-    return format_datetime(parse_created(created_at), "medium", tzinfo=timezone.utc, locale=tr.lang) + " UTC"
+    return tr.units.datetime(parse_created(created_at))
 
 
 def _text(value: Any) -> str:

@@ -207,22 +207,30 @@ def table_height(rows: Sequence[Sequence[CellText]], widths: Sequence[float], si
     return header + sum(max(cell_height(c, size, w) for c, w in zip(row, widths)) for row in rows)
 
 
+def row_words(row: Sequence[CellText]) -> int:
+    """Words a matrix row shows: every cell's first line and its evidence lines."""
+    return sum(len(c.lead.split()) + sum(len(e.split()) for e in c.evidence) for c in row)
+
+
 def split_table(
-    rows: Sequence[Sequence[CellText]], widths: Sequence[float], height: float, sizes: Sequence[float] = MATRIX_SIZES
+    rows: Sequence[Sequence[CellText]], widths: Sequence[float], height: float, sizes: Sequence[float] = MATRIX_SIZES,
+    budget: int | None = None, header_words: int = 0,
 ) -> tuple[float, tuple[tuple[int, ...], ...]]:
-    """A font size and the row groups (indices) so that each group's table fits `height`.
+    """A font size and the row groups (indices) so that each group's table fits `height` (and `budget` words).
 
     One group at the largest size that fits; when none does, the smallest
-    size and as few consecutive groups as fill the height.
+    size and as few consecutive groups as fill the height (or the word budget).
     """
+    total = header_words + sum(row_words(r) for r in rows)
     for size in sizes:
-        if table_height(rows, widths, size) <= height:
+        if table_height(rows, widths, size) <= height and (budget is None or total <= budget):
             return size, (tuple(range(len(rows))),)
     size = sizes[-1]
     groups: list[list[int]] = [[]]
     for i, row in enumerate(rows):
         trial = [rows[j] for j in groups[-1]] + [row]
-        if groups[-1] and table_height(trial, widths, size) > height:
+        over = budget is not None and header_words + sum(row_words(r) for r in trial) > budget
+        if groups[-1] and (table_height(trial, widths, size) > height or over):
             groups.append([])
         groups[-1].append(i)
     return size, tuple(tuple(g) for g in groups)
@@ -290,6 +298,7 @@ def _text(box) -> str:  # noqa: ANN001
 
 def layout_document(html: str, base_url: Path):  # noqa: ANN201
     """Lay `html` out with WeasyPrint (no file written), for overflows()."""
-    from reportgen.writers import pdf
+    from reportgen.writers import korean_breaks, pdf
 
-    return pdf._weasyprint().HTML(string=html, base_url=str(base_url) + "/").render()
+    weasyprint = pdf._weasyprint()
+    return weasyprint.HTML(string=korean_breaks.prepare(html), base_url=str(base_url) + "/").render()

@@ -19,19 +19,24 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
+from pathlib import Path
+
 from markupsafe import Markup
 
 from reportgen.i18n.catalogs import Translator
 from reportgen.pages.deck import DECK, DeckSlide
 from reportgen.charts.c2_matrix import COLUMNS as MATRIX_COLUMNS
-from reportgen.pages.slide_layout import (BODY_HEIGHT, BODY_WIDTH, MATRIX_SIZES, SLIDE_HEIGHT, SLIDE_WIDTH, CellText,
-                                          FigureInput, plan, split_table, svg_size, text_size)
+from reportgen.pages.slide_layout import (BODY_HEIGHT, BODY_WIDTH, SLIDE_HEIGHT, SLIDE_WIDTH, CellText,
+                                          FigureInput, split_table, svg_size)
+from reportgen.pages.slide_fit import (CLASSROOM_PX, FONT_DIR, WORD_BUDGET, chunks, classroom_claims, fact_words,
+                                      sentences, slide_chart, within)
 from reportgen.pages.contexts import ChartBlock, Cover, DataTable, Fact, FileDigest, LangLink, Matrix, ReportPage
 
+MAX_CELL_EVIDENCE = 4  # measured lines a cell shows on a one-column matrix slide; more go to the notes
 REVEAL_VERSION = "6.0.2"
 """The vendored reveal.js (templates/vendor/reveal.js; see templates/vendor/README.md)."""
 
-MATRIX_COLUMN_WIDTH = 514
+MATRIX_COLUMN_WIDTH = BODY_WIDTH
 """Width (px) of the one-column matrix on the physical and virtual server slides (.layout-column)."""
 
 
@@ -175,10 +180,8 @@ def matrix_cells(matrix: Matrix, column: int | None) -> list[list[CellText]]:
 
 def matrix_widths(column: int | None) -> tuple[float, ...]:
     """Column widths (px) of the slide matrix: criterion 17% of the body, or 30% of the one-column table."""
-    if column is None:
-        first = BODY_WIDTH * 0.17
-        return (first, *((BODY_WIDTH - first) / 3,) * 3)
-    return (MATRIX_COLUMN_WIDTH * 0.3, MATRIX_COLUMN_WIDTH * 0.7)
+    first = BODY_WIDTH * 0.17
+    return (first, *((BODY_WIDTH - first) / 3,) * 3) if column is None else (MATRIX_COLUMN_WIDTH * 0.3, MATRIX_COLUMN_WIDTH * 0.7)
 
 
 def headline(table: DataTable | None) -> tuple[str, ...]:
@@ -248,8 +251,12 @@ def _chart_notes(figures: Sequence[SlideFigure], blocks: Sequence[ChartBlock | N
     return [n for n in notes if n]
 
 
-def build_slides(report: ReportPage, tr: Translator) -> tuple[Slide, ...]:
-    """Every slide of DECK in `tr`'s language, from the report's own contexts (same data, same words)."""
+def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) -> tuple[Slide, ...]:
+    """Every slide of DECK in `tr`'s language, from the report's own contexts (same data, same words).
+
+    Each deck slide with charts becomes a claims slide (the deck's words and
+    what was measured) followed by one slide per chart, drawn for the slide.
+    """
     blocks = {b.chart_id: b for b in report.charts}
     methods = tuple(report.methods.paragraphs)
     slides: list[Slide] = []
@@ -258,7 +265,7 @@ def build_slides(report: ReportPage, tr: Translator) -> tuple[Slide, ...]:
         slides.append(
             Slide(
                 key=key or spec.key,
-                kind=spec.kind,
+                kind=str(fields.pop("kind", spec.kind)),
                 number=len(slides) + 1,
                 source=_source(spec, tr),
                 kicker=tr(spec.kicker) if spec.kicker else "",
@@ -269,81 +276,82 @@ def build_slides(report: ReportPage, tr: Translator) -> tuple[Slide, ...]:
 
     for spec in DECK:
         if spec.kind == "title":
-            add(spec, title=report.cover.titles[0].text, notes=(report.cover.lead, *methods))
+            lead, _ = within(sentences(report.cover.lead), WORD_BUDGET // 2)
+            add(spec, title=report.cover.titles[0].text, paragraphs=(" ".join(lead),), notes=(report.cover.lead, *methods))
         elif spec.kind == "charts":
             chosen = [blocks.get(cid) for cid in spec.charts]
             pairs = [figure(cid, b, tr) for cid, b in zip(spec.charts, chosen)]
-            claims = _claims(spec, chosen, tr)
-            layout = plan([p[1] for p in pairs], [(c.label, c.texts) for c in claims], spec.quote)
-            figures = tuple(
-                replace(fig, width=size[0], height=size[1]) for (fig, _), size in zip(pairs, layout.sizes)
-            )
-            add(
-                spec,
-                layout=layout.layout,
-                figures=figures,
-                claims=claims,
-                claims_size=layout.claims_size,
-                quote=spec.quote,
-                notes=(*_chart_notes(figures, chosen), *methods),
-            )
+            claims, rest = classroom_claims(_claims(spec, chosen, tr), spec.quote)
+            notes = (*_chart_notes([p[0] for p in pairs], chosen), *methods)
+            add(spec, key=f"{spec.key}-deck", layout="claims", claims=claims, claims_size=CLASSROOM_PX,
+                quote=spec.quote, notes=(*rest, *notes))
+            for n, ((fig, _), block) in enumerate(zip(pairs, chosen)):
+                add(spec, key=spec.key if n == 0 else f"{spec.key}-{n + 1}", layout="chart",
+                    figures=(slide_chart(fig, block, tr, font_dir),), notes=notes)
         elif spec.kind in ("matrix", "matrix-column"):
             column = None
-            claims: tuple[Claim, ...] = ()
             if spec.kind == "matrix-column":
                 column = [platform for platform, _ in MATRIX_COLUMNS].index(spec.platform)
-                claims = (Claim("deck", _deck_label(spec, tr), tuple(tr(b) for b in spec.bullets)),)
-            sizes = MATRIX_SIZES if column is None else (12.0, *MATRIX_SIZES)
-            size, groups = split_table(matrix_cells(report.matrix, column), matrix_widths(column), BODY_HEIGHT, sizes)
+                deck_claims, rest = classroom_claims((Claim("deck", _deck_label(spec, tr), tuple(tr(b) for b in spec.bullets)),))
+                add(spec, key=f"{spec.key}-deck", kind="charts", layout="claims", claims=deck_claims,
+                    claims_size=CLASSROOM_PX, notes=(*rest, report.matrix.caption))
+            matrix, evidence = report.matrix, []
+            if column is None:  # three columns at 18 pt: verdicts on the slide, measured evidence in the notes
+                evidence = [f"{row.criterion} · {matrix.platforms[c]} · {ev.chart_id}: {ev.text}"
+                            for row in matrix.rows for c, cell in enumerate(row.cells) for ev in cell.evidence]
+                matrix = replace(matrix, rows=tuple(replace(row, cells=tuple(replace(cell, evidence=()) for cell in row.cells))
+                                                    for row in matrix.rows))
+            else:
+                evidence = [f"{row.criterion} · {ev.chart_id}: {ev.text}" for row in matrix.rows
+                            for ev in row.cells[column].evidence[MAX_CELL_EVIDENCE:]]
+                matrix = replace(matrix, rows=tuple(replace(row, cells=tuple(
+                    replace(cell, evidence=cell.evidence[:MAX_CELL_EVIDENCE]) if c == column else cell
+                    for c, cell in enumerate(row.cells))) for row in matrix.rows))
+            header = sum(len(p.split()) for p in matrix.platforms) + 1 if column is None else 3
+            size, groups = split_table(matrix_cells(matrix, column), matrix_widths(column), BODY_HEIGHT * 0.8,
+                                       (CLASSROOM_PX,), budget=WORD_BUDGET - (12 if column is None else 20), header_words=header)
             for n, group in enumerate(groups):
-                part = replace(report.matrix, rows=tuple(report.matrix.rows[i] for i in group))
+                part = replace(matrix, rows=tuple(matrix.rows[i] for i in group))
                 add(
                     spec,
                     key=spec.key if n == 0 else f"{spec.key}-{n + 1}",
                     title=tr(spec.title) + (f" ({n + 1}/{len(groups)})" if len(groups) > 1 else ""),
                     matrix=part,
                     column=column,
-                    claims=claims,
                     table_size=size,
-                    notes=(report.matrix.caption, *methods),
+                    notes=(report.matrix.caption, *evidence, *methods),
                 )
         elif spec.kind == "methods":
-            add(spec, paragraphs=methods, text_size=text_size(methods, BODY_WIDTH, BODY_HEIGHT), notes=methods)
-        elif spec.kind == "hosts":
-            for i, card in enumerate(report.methods.datasets):
-                add(
-                    spec,
-                    key=spec.key if i == 0 else f"{spec.key}-{i + 1}",
-                    title=f"{tr(spec.title)}: {card.label}",
-                    groups=(
-                        FactGroup(tr("Run configuration"), card.run),
-                        FactGroup(tr("Host"), card.host),
-                    ),
-                    paragraphs=tuple(f"{fact.label}: {fact.value}" for fact in card.notes),
-                    notes=(*methods, *(f"{fact.label}: {fact.value}" for fact in card.notes)),
-                )
-        elif spec.kind == "provenance":
-            for i, entry in enumerate(report.provenance.entries):
-                add(
-                    spec,
-                    key=spec.key if i == 0 else f"{spec.key}-{i + 1}",
-                    title=f"{tr(spec.title)}: {entry.label}",
-                    groups=(FactGroup(tr("Dataset"), entry.facts), FactGroup(tr("Tool versions"), report.methods.tools)),
-                    files=entry.files,
-                    paragraphs=(
-                        tr(
-                            "A dataset version never changes once written; these checksums identify its files. "
-                            "What ran (binaries, images, kernels) and their checksums are listed in the report."
-                        ),
-                    ),
-                    notes=(
-                        tr(
-                            "The exact data behind these slides. A dataset version never changes once written; the "
-                            "checksums identify its files."
-                        ),
-                        *(f"{fact.label}: {fact.value}" for fact in entry.artifacts),
-                    ),
-                )
+            parts = chunks([x for p in methods for x in sentences(p)], WORD_BUDGET - 5)
+            for n, part in enumerate(parts):
+                add(spec, key=spec.key if n == 0 else f"{spec.key}-{n + 1}", paragraphs=(" ".join(part),),
+                    title=tr(spec.title) + (f" ({n + 1}/{len(parts)})" if len(parts) > 1 else ""),
+                    text_size=CLASSROOM_PX, notes=methods)
+        elif spec.kind in ("hosts", "provenance"):
+            sources = report.methods.datasets if spec.kind == "hosts" else report.provenance.entries
+            for source in sources:
+                if spec.kind == "hosts":
+                    groups = (FactGroup(tr("Run configuration"), source.run), FactGroup(tr("Host"), source.host))
+                    extra = tuple(f"{fact.label}: {fact.value}" for fact in source.notes)
+                    files: tuple[FileDigest, ...] = ()
+                else:
+                    groups = (FactGroup(tr("Dataset"), source.facts), FactGroup(tr("Tool versions"), report.methods.tools))
+                    extra = (tr("A dataset version never changes once written; these checksums identify its files. "
+                                "What ran (binaries, images, kernels) and their checksums are listed in the report."),
+                             *(f"{fact.label}: {fact.value}" for fact in source.artifacts))
+                    files = source.files
+                notes = (*extra, *(f"{f.label}: {f.value}" for g in groups for f in g.facts),
+                         *(f"{f.name}: {f.sha256}" for f in files))
+                pages = [(FactGroup(g.title, tuple(c)),) for g in groups for c in chunks(g.facts, 36, fact_words)
+                         if g.facts]
+                pages = [pg[:1] for pg in pages] or [()]
+                for n, page_groups in enumerate(pages):
+                    add(spec, key=spec.key if not any(sl.key == spec.key for sl in slides) else f"{spec.key}-{len(slides)}",
+                        title=f"{tr(spec.title)}: {source.label}", groups=page_groups, notes=notes)
+                if files:
+                    shown = tuple(FileDigest(f.name, f.sha256[:12] + "…", f.size) for f in files)
+                    add(spec, key=f"{spec.key}-{len(slides)}", title=f"{tr(spec.title)}: {source.label}", files=shown,
+                        notes=notes)
     return tuple(slides)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
@@ -26,8 +27,11 @@ from collector.dataset import (
     MANIFEST_FILE,
     Dataset,
     DatasetError,
+    InvalidName,
     Location,
+    check_name,
     committed_versions,
+    is_name,
     read_dataset,
     unit_groups,
     usable,
@@ -72,9 +76,14 @@ def published_datasets(publish: Sequence[str], report: Sequence[Dataset]) -> tup
     """Every version `publish` names (see SiteConfig.publish), then the report's datasets not among them.
 
     Versions of one dataset are listed newest first. A reference that names
-    nothing is a one-line DatasetError.
+    nothing is a one-line DatasetError, except that with no datasets root at
+    all ($VMCBENCH_DATASETS unset, no ./datasets) relative references are left out.
     """
     root = datasets_root()
+    if not root.is_dir() and DATASETS_ROOT_ENV not in os.environ:
+        # not run from a clone (an installed reportgen elsewhere): there is no datasets root to publish
+        # from, so relative entries name nothing; the report's own datasets are still published
+        publish = [ref for ref in publish if Path(ref).is_absolute()]
     found = [d for ref in publish for d in _versions(ref, root)]
     in_report = {_where(d) for d in report}
     seen: set[str] = set()
@@ -116,28 +125,65 @@ def _where(dataset: Dataset) -> str:
 
 
 def _key(dataset: Dataset, root: Path) -> str:
+    """Where its files go on the site, made only of validated names (never `..`, `/` or a look-alike).
+
+    Under the datasets root: its folders there (`golden/reference/v1`) when each is a valid name;
+    anywhere else: `<dataset>/<version>` from its (validated) manifest.
+    """
     if dataset.location.is_local:
         try:
-            return Path(dataset.location.path).relative_to(root).as_posix()
+            parts = Path(dataset.location.path).relative_to(root).parts
         except ValueError:
-            pass
-    return f"{dataset.name}/{dataset.version}"
+            parts = ()
+        if parts and len(parts) <= 8 and all(is_name(p) for p in parts) and parts[-1] == dataset.version:
+            return "/".join(parts)
+    try:
+        return f"{check_name(dataset.name, 'dataset name')}/{check_name(dataset.version, 'version')}"
+    except InvalidName as exc:  # read_dataset already refused these; kept so no path is ever built unchecked
+        raise DatasetError(f"{dataset.location}: {exc}") from None
+
+
+def inside(root: Path, target: Path) -> Path:
+    """`target` if it lies under `root` once resolved, else DatasetError: nothing is written outside the build."""
+    if not target.resolve().is_relative_to(root.resolve()):
+        raise DatasetError(f"{target}: would be written outside {root}; refused")
+    return target
 
 
 # files ----------------------------------------------------------------------------------
 
 
+FORMULA_START = "^[=+\\-@\t\r]"
+"""A text cell starting like this is a formula to a spreadsheet (OWASP "CSV injection")."""
+
+
 def csv_bytes(dataset: Dataset) -> bytes:
     """The samples as CSV (header row, one row per sample, file order): deterministic for a given dataset."""
     sink = io.BytesIO()
-    pacsv.write_csv(dataset.samples, sink, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+    pacsv.write_csv(neutralised(dataset.samples), sink, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
     return sink.getvalue()
+
+
+def neutralised(table: pa.Table) -> pa.Table:
+    """Text cells that start with `=`, `+`, `-`, `@`, tab or CR get a leading `'`, so spreadsheets show them as text.
+
+    Only string columns: numbers (a negative value) stay numbers.
+    """
+    columns = []
+    for name in table.column_names:
+        column = table[name]
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            formula = pc.fill_null(pc.match_substring_regex(column, FORMULA_START), False)
+            if pc.any(formula).as_py():
+                column = pc.if_else(formula, pc.binary_join_element_wise("'", column, ""), column)
+        columns.append(column)
+    return pa.table(columns, schema=table.schema)
 
 
 def write_files(entry: PublishedDataset, target_root: Path) -> tuple[PublishedFile, ...]:
     """Write the version's manifest and Parquet (verified copies), its CSV export and SHA256SUMS."""
     dataset = entry.dataset
-    target = target_root / entry.key
+    target = inside(target_root, target_root / entry.key)
     target.mkdir(parents=True, exist_ok=True)
     blobs: dict[str, bytes] = {MANIFEST_FILE: dataset.location.child(MANIFEST_FILE).read_bytes()}
     for name, meta in sorted(dataset.manifest.get("files", {}).items()):

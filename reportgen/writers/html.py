@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
+
+from reportgen.charts.render_svg import xml_text
 
 from reportgen.i18n.catalogs import Translator, translations
 from reportgen.pages.contexts import ReportPage
@@ -36,10 +39,18 @@ def _environment(theme: Path, gettext: object) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_printable,
     )
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(gettext, newstyle=True)  # type: ignore[attr-defined]
     return env
+
+
+def _printable(value: object) -> object:
+    """Every `{{ value }}` without the characters HTML and XML cannot hold (ESC, NUL, ...); escaping is autoescape's."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return xml_text(value)
+    return value
 
 
 def render_page(env: jinja2.Environment, template: str, page: ReportPage) -> str:

@@ -15,6 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
+from reportgen.writers import korean_breaks
+
 
 class MissingDependency(RuntimeError):
     """WeasyPrint or its system libraries (pango) cannot be loaded."""
@@ -48,6 +50,7 @@ def source_date_epoch(when: datetime) -> Iterator[None]:
 def write_pdf(html: str, *, base_url: Path, target: Path, created: datetime) -> None:
     """Lay out `html` (relative URLs resolved against `base_url`) and write `target`."""
     weasyprint = _weasyprint()
+    html = korean_breaks.prepare(html)  # Korean lines break between words only (korean_breaks.py)
     with source_date_epoch(created):
         document = weasyprint.HTML(string=html, base_url=str(base_url) + os.sep).render()
         document.write_pdf(target)

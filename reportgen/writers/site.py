@@ -14,7 +14,7 @@ checks every page written, and the build fails on one).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -24,7 +24,7 @@ from markupsafe import Markup
 from reportgen.i18n.catalogs import LANG_NAMES, Translator, translator
 from reportgen.load.datasets import Loaded, tidy
 from reportgen.pages.contexts import Cover, DataTable, DatasetCard, Fact, LangLink, ProvenanceEntry, ReportPage
-from reportgen.writers.downloads import PublishedDataset, PublishedFile, suite_table, suites, write_files
+from reportgen.writers.downloads import PublishedDataset, PublishedFile, inside, suite_table, suites, write_files
 from reportgen.pages.sections import dataset_card, provenance
 from reportgen.site_config import SiteConfig
 from reportgen.writers.html import environment
@@ -113,6 +113,10 @@ class SitePage:
     datasets: tuple[DatasetRow, ...] = ()
     notes_html: Markup | None = None
     dataset: DatasetView | None = None
+    fleet: object | None = None
+    """The report's fleet view (reportgen.pages.fleet.FleetSection) on the fleet page; None elsewhere."""
+    has_fleet: bool = False
+    """The build holds several hosts: the navigation links the fleet page."""
 
 
 # building ---------------------------------------------------------------------------------
@@ -149,6 +153,7 @@ def write_site(
     langs = site_languages(config, tuple(reports))
     files = {entry.key: write_files(entry, out / "datasets") for entry in published}
     written: list[Path] = []
+    fleet = any(r.fleet is not None for r in reports.values())
     for lang in langs:
         tr = translator(lang)
         report = reports[lang]
@@ -157,7 +162,7 @@ def write_site(
             homes.append(("", out / "index.html"))  # the site's front door, in its first language
         for root, target in homes:
             page = index_page(root, report, published, files, config, langs, out, tr)
-            written.append(_write(theme, "site_index.html", page, target))
+            written.append(_write(fleet, theme, "site_index.html", page, target))
         notes = SitePage(
             kind="notes",
             lang=lang,
@@ -171,10 +176,19 @@ def write_site(
             generator=report.generator,
             notes_html=render_notes(config.notes_path(lang)),
         )
-        written.append(_write(theme, "site_notes.html", notes, out / lang / "notes.html"))
+        written.append(_write(fleet, theme, "site_notes.html", notes, out / lang / "notes.html"))
+        if report.fleet is not None:
+            fleet_page = SitePage(
+                kind="fleet", lang=lang, title=f"{report.fleet.title} · {config.text('title', lang)}",
+                site_title=config.text("title", lang), assets="../assets/", root="../",
+                languages=_switch(langs, lang, "../", "{lang}/fleet.html"), cover=report.cover, created=report.created,
+                generator=report.generator, fleet=report.fleet, has_fleet=True,
+            )
+            written.append(_write(fleet, theme, "site_fleet.html", fleet_page, out / lang / "fleet.html"))
         for entry in published:
             page = dataset_page(entry, files[entry.key], report, config, langs, tr)
-            written.append(_write(theme, "site_dataset.html", page, out / lang / "datasets" / f"{entry.slug}.html"))
+            target = inside(out, out / lang / "datasets" / f"{entry.slug}.html")
+            written.append(_write(fleet, theme, "site_dataset.html", page, target))
     check_pages(out)
     return written
 
@@ -315,7 +329,9 @@ def dataset_page(
     )
 
 
-def _write(theme: Path, template: str, page: SitePage, target: Path) -> Path:
+def _write(fleet: bool, theme: Path, template: str, page: SitePage, target: Path) -> Path:
+    """Render one page; `fleet`: the build has a fleet page, which the navigation links."""
+    page = replace(page, has_fleet=fleet)
     html = environment(theme, translator(page.lang)).get_template(template).render(page=page)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(html.encode("utf-8"))

@@ -3,7 +3,7 @@
     from tests.unit.dataset_factory import make_manifest, make_samples
 
     make_samples(6)                                  # six valid startup rows
-    make_samples(3, workload="가상 머신")             # a scalar is repeated on every row
+    make_samples(3, workload="tomcat")                # a scalar is repeated on every row
     make_samples(2, value=[0.5, float("nan")])       # a list gives one value per row
 """
 

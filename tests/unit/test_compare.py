@@ -75,3 +75,20 @@ def test_thresholds_file_rejects_unknown_keys(tmp_path) -> None:  # type: ignore
     bad.write_text("[metrics.start_time]\nmin_ration = 1.1\n")
     with pytest.raises(ValueError, match="unknown key"):
         Thresholds.load(bad)
+
+
+@pytest.mark.parametrize("metric,unit,factor,verdict", [
+    ("redis_get_rps", "1/s", 0.7, REGRESSED),   # a throughput: lower is worse
+    ("redis_get_rps", "1/s", 1.3, "improved"),
+    ("net_pingpong_latency_p50", "µs", 1.3, REGRESSED),  # a latency: higher is worse
+])
+def test_performance_throughputs_regress_when_they_fall_and_latencies_when_they_rise(metric, unit, factor, verdict) -> None:  # type: ignore[no-untyped-def]
+    rng = np.random.default_rng(9)
+    old = rng.lognormal(np.log(1000), 0.05, 12)
+
+    def perf(values: np.ndarray):  # type: ignore[no-untyped-def]
+        return make_samples(len(values), platform="vm", suite="performance", chart_id="C12", metric=metric, unit=unit,
+                            workload="perf", value=[float(v) for v in values])
+
+    (c,) = compare(perf(old), perf(old * factor), Thresholds.load())
+    assert c.verdict == verdict

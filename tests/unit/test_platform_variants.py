@@ -39,7 +39,7 @@ def test_charts_group_by_family_and_label_variants_under_their_family():
     shuffled = ["microvm", "gvisor", "process", "vm", "podman", "container", "crun"]
     ordered = sorted(shuffled, key=platform_rank)
     assert ordered == ["process", "container", "crun", "podman", "gvisor", "vm", "microvm"]
-    for lang, container, vm in (("en", "Container", "Virtual machine"), ("ko", "컨테이너", "가상 머신")):
+    for lang, container, vm in (("en", "Container", "Virtual machine"), ("ko", "컨테이너", "가상서버(VM)")):
         tr = translator(lang)
         for v in VARIANTS:
             label = platform_label(v.name, "tcg", tr)

@@ -281,10 +281,13 @@ def test_a_failure_while_writing_removes_the_half_build(dataset: Path, tmp_path:
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
+    import reportgen.commands.pdf_jobs
+
     monkeypatch.setattr(reportgen.writers.pdf, "write_pdf", broken)
+    monkeypatch.setattr(reportgen.commands.pdf_jobs, "default_workers", lambda: 0)  # lay out here, where the patch is
     out = tmp_path / "out"
     with pytest.raises(RuntimeError, match="disk full"):
-        build(BuildOptions(datasets=(str(dataset),), out=out))
+        build(BuildOptions(datasets=(str(dataset),), out=out, cache=False))
     assert not out.exists()
     assert not list(tmp_path.glob(".out.*"))
 
@@ -310,7 +313,7 @@ def test_unknown_language_is_a_usage_error(dataset: Path, tmp_path: Path) -> Non
 # missing data ---------------------------------------------------------------------
 
 
-MISSING_VM = {"ko": "가상 머신: missing@v1에서 측정하지 않았습니다.", "en": "Virtual machine: not measured in missing@v1."}
+MISSING_VM = {"ko": "가상서버(VM): missing@v1에서 측정하지 않았습니다.", "en": "Virtual machine: not measured in missing@v1."}
 
 
 def test_missing_platform_is_named_in_both_languages(tmp_path: Path) -> None:

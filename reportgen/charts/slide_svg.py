@@ -1,0 +1,104 @@
+"""A chart redrawn for a slide: labels large enough to read from the back of a room, at the size of its box.
+
+A report chart is drawn for a 700 px page with 9.5-11 px labels; shrunk or
+enlarged as a whole onto a slide, its labels stay far below the 14 pt a
+projected chart needs. So the slide gets its own render of the same spec:
+every font at least SLIDE_FONT_PX, the offsets and row heights that go with
+the text grown by the same factor, and the plot width chosen so the SVG fits
+its slide box at a scale of at least MIN_SCALE (one slide pixel is 0.75 pt on
+the 960 x 540 canvas, so 20 px x 0.94 = 14.1 pt).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+import vl_convert as vlc
+from markupsafe import Markup
+
+from reportgen.charts.render_svg import RenderError, _label_root, _namespace_ids, register_fonts, theme
+
+SLIDE_FONT_PX = 20.0
+GROWTH = SLIDE_FONT_PX / 11.0
+"""How much the text (and the room around it) grows: the report's body label is 11 px."""
+HEIGHT_GROWTH = 1.3
+"""Rows grow less than text: a row needs room for one line of 20 px labels, not 1.8 times its report height."""
+HEIGHT_STEPS = (HEIGHT_GROWTH, 1.15, 1.0, 0.9)
+"""Row growths tried, largest first, when the chart is too tall for its box."""
+MIN_SCALE = 0.94
+FONT_KEYS = {"fontSize", "labelFontSize", "titleFontSize"}
+GROWN_KEYS = {"dx", "labelLimit", "minExtent", "labelPadding", "titlePadding", "offset", "symbolSize", "size",
+              "columnPadding", "rowPadding", "padding"}
+
+
+def _grow(node: Any, width_factor: float, height_factor: float = HEIGHT_GROWTH) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            if k in FONT_KEYS and isinstance(v, (int, float)):
+                out[k] = max(SLIDE_FONT_PX, v * GROWTH)
+            elif k == "size" and node.get("type") == "tick" and isinstance(v, (int, float)):
+                out[k] = v * height_factor  # a tick's size is its length across the row, not an area
+            elif k in GROWN_KEYS and isinstance(v, (int, float)) and not isinstance(v, bool):
+                out[k] = v * (GROWTH**2 if k in ("size", "symbolSize") else GROWTH)
+            elif k in ("height", "dy") and isinstance(v, (int, float)):
+                out[k] = v * height_factor
+            elif k == "width" and isinstance(v, (int, float)):
+                out[k] = v * width_factor
+            elif k in ("data", "datasets"):
+                out[k] = v
+            else:
+                out[k] = _grow(v, width_factor, height_factor)
+        return out
+    if isinstance(node, list):
+        return [_grow(v, width_factor, height_factor) for v in node]
+    return node
+
+
+def slide_theme() -> dict[str, Any]:
+    config = theme()
+    for section in ("axis", "legend"):
+        config[section] = {**config[section], "labelFontSize": SLIDE_FONT_PX, "titleFontSize": SLIDE_FONT_PX,
+                           "labelLimit": 400}
+    config["title"] = {**config["title"], "fontSize": SLIDE_FONT_PX * 1.1}
+    config["text"] = {**config["text"], "fontSize": SLIDE_FONT_PX}
+    config["legend"]["symbolSize"] = 200
+    return config
+
+
+def svg_box(svg: str) -> tuple[float, float]:
+    head = re.match(r"\s*<svg\b[^>]*>", svg)
+    text = head.group(0) if head else ""
+    width = re.search(r'\bwidth="([\d.]+)', text)
+    height = re.search(r'\bheight="([\d.]+)', text)
+    return (float(width.group(1)), float(height.group(1))) if width and height else (700.0, 300.0)
+
+
+def render_for_slide(spec: Mapping[str, Any], box: tuple[float, float], *, chart_id: str, alt_text: str, vega_locale: str,
+                     font_dir: Path) -> tuple[Markup, tuple[int, int]]:
+    """The chart drawn for a slide box: its SVG and the size (px) to show it at, never enlarged past 1:1."""
+    register_fonts(font_dir)
+    width_factor, steps = 1.0, list(HEIGHT_STEPS)
+    height_factor = steps.pop(0)
+    svg, size = "", (0.0, 0.0)
+    for _ in range(10):
+        try:
+            grown = _grow(copy.deepcopy(dict(spec)), width_factor, height_factor)
+            svg = vlc.vegalite_to_svg(grown, config=slide_theme(), allowed_base_urls=[], format_locale=vega_locale)
+        except ValueError as exc:
+            raise RenderError(f"{chart_id}: vl-convert failed on the slide chart: {str(exc).splitlines()[0]}") from None
+        size = svg_box(svg)
+        if min(box[0] / size[0], box[1] / size[1]) >= MIN_SCALE:
+            break
+        if size[1] * MIN_SCALE > box[1] and steps:
+            height_factor = steps.pop(0)  # too tall: rows a little tighter
+        elif size[0] * MIN_SCALE > box[0] and width_factor > 0.3:
+            width_factor *= max(0.3, 1 - (size[0] - box[0] * MIN_SCALE / 0.99) / size[0] * 1.6)  # too wide: a narrower plot
+        else:
+            break
+    scale = min(box[0] / size[0], box[1] / size[1], 1.0)
+    markup = Markup(_namespace_ids(_label_root(svg, chart_id, alt_text), chart_id.lower() + "-slide"))
+    return markup, (int(size[0] * scale), int(size[1] * scale))

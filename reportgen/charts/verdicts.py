@@ -1,0 +1,66 @@
+"""Computed verdicts: the sentence under a chart saying whether the measurement confirms the deck's claim.
+
+A verdict is never written by hand: it is one of `confirmed`, `contradicted`
+or `depends`, derived from the statistics (a 95% CI comparison of medians, or
+an exact comparison of counts), and the sentence names the test it rests on
+and by how much. When the data change, the verdict changes with them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportgen.i18n.catalogs import N_, Translator
+
+CONFIRMED, CONTRADICTED, DEPENDS = "confirmed", "contradicted", "depends"
+WORDS = {CONFIRMED: N_("Confirmed"), CONTRADICTED: N_("Contradicted"), DEPENDS: N_("It depends")}
+TESTS = {
+    "ci": N_("95% CIs of the medians compared: a change counts only when the intervals do not overlap"),
+    "exact": N_("exact counts compared"),
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str
+    """confirmed, contradicted or depends."""
+    by: str
+    """How much, already formatted (a ratio, a count)."""
+    test: str
+    """Key of TESTS: what the verdict rests on."""
+
+
+def ci_change(low_a: float, high_a: float, low_b: float, high_b: float) -> str:
+    """`higher`, `lower` or `same`: whether b's CI lies wholly above, wholly below, or overlaps a's."""
+    if low_b > high_a:
+        return "higher"
+    if high_b < low_a:
+        return "lower"
+    return "same"
+
+
+def combine(parts: list[bool | None]) -> str:
+    """All parts agree with the claim: confirmed; none: contradicted; some: depends. None = no evidence."""
+    known = [p for p in parts if p is not None]
+    if not known:
+        return ""
+    if all(known):
+        return CONFIRMED
+    if not any(known):
+        return CONTRADICTED
+    return DEPENDS
+
+
+def density_kind(containers: float, vms: float, claimed_ratio: float) -> str:
+    """Exact counts against a claimed ratio: at least the claim → confirmed; more but less → depends; else contradicted."""
+    if containers <= vms:
+        return CONTRADICTED
+    if vms == 0 or containers / vms >= claimed_ratio:
+        return CONFIRMED
+    return DEPENDS
+
+
+def sentence(tr: Translator, verdict: Verdict, claim: str, detail: str) -> str:
+    """`Verdict: Confirmed (by ×2.1). The deck's claim: … What was measured: … (Test: …)` in `tr`'s language."""
+    return tr("Verdict on the deck's claim \u201c{claim}\u201d: {word}, by {by}. {detail} (Test: {test}.)").format(
+        claim=claim, word=tr(WORDS[verdict.kind]), by=verdict.by, detail=detail, test=tr(TESTS[verdict.test]))

@@ -1,0 +1,120 @@
+"""What a classroom slide may hold: at most WORD_BUDGET words; the rest goes to the speaker notes.
+
+A slide read from the back of a room carries one idea in large type (18 pt
+body text, 14 pt chart labels: templates/css/slides.css and
+reportgen/charts/slide_svg.py). These helpers count words the way a reader
+(and pdfplumber) does, by spaces, and keep whole sentences, bullets, facts
+and table rows up to the budget; what is left is returned for the notes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence, TypeVar
+
+from reportgen.bundled import bundled
+
+if TYPE_CHECKING:
+    from reportgen.i18n.catalogs import Translator
+    from reportgen.pages.contexts import ChartBlock
+    from reportgen.pages.slides import Claim, SlideFigure
+
+WORD_BUDGET = 60
+"""Words of body text on one slide (title, footer and chart labels aside)."""
+
+T = TypeVar("T")
+
+
+def words(text: str) -> int:
+    """Words in `text`, counted by spaces (a Korean eojeol is one word)."""
+    return len(text.split())
+
+
+def sentences(text: str) -> list[str]:
+    """`text` cut after each sentence end (. ! ? 。 followed by a space)."""
+    return [part for part in re.split(r"(?<=[.!?。])\s+", text.strip()) if part]
+
+
+def within(items: Sequence[T], budget: int, count=lambda item: words(str(item))) -> tuple[list[T], list[T]]:  # noqa: ANN001
+    """The leading `items` whose words fit `budget` (at least one), and the rest."""
+    kept: list[T] = []
+    used = 0
+    for i, item in enumerate(items):
+        n = count(item)
+        if kept and used + n > budget:
+            return kept, list(items[i:])
+        kept.append(item)
+        used += n
+    return kept, []
+
+
+def fact_words(fact: object) -> int:
+    """Words of a labelled fact (label and value); at least 6, since a fact takes a line of its own or two."""
+    return max(6, words(f"{getattr(fact, 'label', '')} {getattr(fact, 'value', '')}"))
+
+
+def chunks(items: Sequence[T], budget: int, count=lambda item: words(str(item))) -> list[list[T]]:  # noqa: ANN001
+    """`items` in consecutive groups of at most `budget` words each (a longer item makes a group alone)."""
+    groups: list[list[T]] = []
+    rest = list(items)
+    while rest:
+        group, rest = within(rest, budget, count)
+        groups.append(group)
+    return groups
+
+
+# slides for a classroom -------------------------------------------------------------------
+
+CLASSROOM_PX = 24.0
+"""Body text on a slide: 24 px on the 960 x 540 canvas = 18 pt on the 720 x 405 pt page."""
+
+FONT_DIR = bundled("templates") / "fonts"
+"""The bundled font the slide charts are drawn with (the default theme's)."""
+
+CHART_BOX = (888.0, 402.0 - 6.0 - 34.0 - 4.0)
+"""A chart slide's figure: the body's width; its height (402 px less the slide's 6 px top rule) less the caption line."""
+
+
+def classroom_claims(claims: Sequence["Claim"], quote: str = "") -> tuple[tuple["Claim", ...], list[str]]:
+    """The claims a slide shows within WORD_BUDGET (whole bullets and sentences), and what goes to the notes.
+
+    Every claim keeps its label and its first text, so the deck's words and
+    what was measured both stay on the slide; the measured passage is cut
+    into sentences and kept as far as the budget allows.
+    """
+    from dataclasses import replace
+
+    parts = [[s for t in c.texts for s in (sentences(t) if c.kind == "measured" else [t])] for c in claims]
+    shown = [p[:1] for p in parts]
+    used = words(quote) + sum(words(c.label) + sum(map(words, kept)) for c, kept in zip(claims, shown))
+    rest: list[str] = []
+    for kept, texts in zip(shown, parts):
+        for i, text in enumerate(texts[1:], start=1):
+            if used + words(text) > WORD_BUDGET - 6:  # the labels and the chart id read as words too
+                rest += texts[i:]
+                break
+            kept.append(text)
+            used += words(text)
+    return tuple(
+        replace(c, texts=(_joined(kept),) if c.kind == "measured" else tuple(kept)) for c, kept in zip(claims, shown)
+    ), rest
+
+
+def _joined(parts: Sequence[str]) -> str:
+    """Sentences run on with a space; figures (`Platform: median`, no sentence end) with a middle dot."""
+    return " ".join(parts) if all(re.search(r"[.!?。]$", p) for p in parts) else " · ".join(parts)
+
+
+def slide_chart(fig: "SlideFigure", block: "ChartBlock | None", tr: "Translator", font_dir: Path) -> "SlideFigure":
+    """`fig` redrawn for its own slide (charts/slide_svg.py); its notes are left to the speaker notes."""
+    from dataclasses import replace
+
+    from reportgen.charts.slide_svg import render_for_slide
+
+    if block is None or block.svg is None or block.spec is None:
+        kept, _ = within(sentences(fig.missing or ""), WORD_BUDGET // 2)
+        return replace(fig, notes=(), missing=" ".join(kept) if fig.missing else fig.missing)
+    svg, (width, height) = render_for_slide(block.spec, CHART_BOX, chart_id=block.chart_id, alt_text=block.alt,
+                                            vega_locale=tr.vega_locale, font_dir=font_dir)
+    return replace(fig, svg=svg, width=width, height=height, notes=())

@@ -1,0 +1,113 @@
+"""The performance suite's rows from fake instances that print saved driver outputs (no engine needed)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from collector.context import RunContext
+from collector.dataset import metrics_of
+from collector.platforms import Instance, Platform, StartFailed
+from collector.platforms.linewatch import LineWatch
+from collector.run.runner import RunOptions
+from collector.suites import performance, roles
+from collector.suites.base import Session
+from collector.suites.records import SampleLog
+from collector.workloads.base import VmSpec
+
+FIX = Path(__file__).with_name("fixtures") / "perf"
+
+
+class FakePlatform(Platform):
+    """Prints a saved driver output (or fails to start) instead of running anything."""
+
+    phases = ("ready",)
+
+    def __init__(self, name: str, text: str | None, accelerator: str = "none") -> None:
+        super().__init__(RunContext("test"))
+        self.name, self.text, self._accel, self.starts = name, text, accelerator, 0  # type: ignore[misc]
+
+    @property
+    def accelerator(self) -> str:
+        return self._accel
+
+    def prepare(self, workload: Any) -> dict[str, Any]:
+        return {"fio_scratch": f"{self.name} scratch"}
+
+    def start(self, workload: Any, index: int) -> Instance:
+        self.starts += 1
+        if self.text is None:
+            raise StartFailed("fake: no engine")
+        inst = Instance(self.name, index, {"watch": LineWatch(iter([self.text.encode()]))}, time.monotonic())
+        inst.mark("ready")
+        return inst
+
+    def stop(self, instance: Instance) -> None:
+        pass
+
+
+def run_suite(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, platforms: dict[str, FakePlatform],
+              params: dict[str, str] | None = None, repeat: int = 1, warmup: int = 0) -> Session:
+    monkeypatch.setenv("VMCBENCH_CACHE", str(tmp_path))
+    monkeypatch.setattr(roles, "open_role", lambda session, name, wl: (platforms[name], platforms[name].prepare(wl)))
+    options = RunOptions(suites=["performance"], platforms=list(platforms), params=params or {})
+    session = Session(RunContext("test"), dict(platforms), None, SampleLog("run", "host"), repeat, warmup,  # type: ignore[arg-type]
+                      options=options)
+    performance.PerformanceSuite().run(session)
+    return session
+
+
+def test_every_catalogued_metric_is_a_row_per_platform_and_the_settings_reach_the_manifest(monkeypatch, tmp_path) -> None:
+    plats = {"process": FakePlatform("process", (FIX / "full-process.txt").read_text()),
+             "vm": FakePlatform("vm", (FIX / "full-vm.txt").read_text(), "tcg")}
+    session = run_suite(monkeypatch, tmp_path, plats, {"perf_profile": "ci", "perf_t": "3"}, repeat=2, warmup=1)
+    rows = session.log.rows
+    names = {m.name for m in metrics_of("performance")}
+    for platform in plats:
+        mine = [r for r in rows if r["platform"] == platform and not r["warmup"]]
+        assert {r["metric"] for r in mine} == names
+        assert all(r["ok"] and r["chart_id"] == "C12" for r in mine)
+    assert {r["accelerator"] for r in rows if r["platform"] == "vm"} == {"tcg"}
+    assert sum(r["warmup"] for r in rows) == len(rows) // 3
+    assert session.facts["settings"]["t"] == "3" and session.facts["profile"] == "ci"
+    assert '"fio_scratch": "vm scratch"' in next(r["detail"] for r in rows if r["platform"] == "vm")
+
+
+def test_a_failed_start_and_a_cut_off_run_are_ok_false_rows_with_the_reason(monkeypatch, tmp_path) -> None:
+    cut = (FIX / "full-container.txt").read_text().split("VMCB-BEGIN bench=net_tcp")[0]
+    plats = {"process": FakePlatform("process", None), "container": FakePlatform("container", cut)}
+    rows = run_suite(monkeypatch, tmp_path, plats, {"perf_profile": "ci"}).log.rows
+    failed = [r for r in rows if r["platform"] == "process"]
+    assert failed and all(not r["ok"] and "fake: no engine" in r["error"] for r in failed)
+    container = {r["metric"]: r for r in rows if r["platform"] == "container"}
+    assert container["cpu_single_events_per_s"]["ok"]
+    assert not container["net_tcp_bandwidth"]["ok"] and "not run" in container["net_tcp_bandwidth"]["error"]
+    assert not container["redis_get_rps"]["ok"] and not container["run_time"]["ok"]
+
+
+def test_profiles_and_overrides() -> None:
+    session = Session(RunContext("t"), {}, None, SampleLog("r", "h"), 1, 0,  # type: ignore[arg-type]
+                      options=RunOptions(suites=[], platforms=[], params={"perf_fio_size": "32M"}))
+    assert performance.settings_of(session)["t"] == performance.PROFILES["standard"]["t"]
+    assert performance.settings_of(session)["fio_size"] == "32M"
+    session.options.params["perf_profile"] = "nope"
+    with pytest.raises(ValueError, match="perf_profile"):
+        performance.settings_of(session)
+
+
+def test_the_vm_scratch_disk_is_opened_with_cache_none_and_the_root_disk_stays_unsafe(tmp_path) -> None:
+    from collector.platforms.vm import VmPlatform
+
+    plat = VmPlatform(RunContext("t", accel="tcg"))
+    plat.kernel = type("K", (), {"vmlinuz": tmp_path / "vmlinuz"})()  # type: ignore[assignment]
+    plat.spec = VmSpec(tmp_path / "i", {}, disks=(tmp_path / "root", tmp_path / "scratch"), disk_cache=("unsafe", "none"))
+    argv = " ".join(plat.argv("tcg", 0, tmp_path / "pid"))
+    assert f"file={tmp_path / 'root'},format=raw,if=virtio,cache=unsafe" in argv
+    assert f"file={tmp_path / 'scratch'},format=raw,if=virtio,cache=none" in argv
+    plat.spec = VmSpec(tmp_path / "i", {}, disks=(tmp_path / "root",), disk_cache=("bogus",))
+    with pytest.raises(ValueError, match="cache mode"):
+        plat.argv("tcg", 0, tmp_path / "pid")
+    plat.close()
