@@ -77,10 +77,13 @@ class Units:
         exponent = IEC_UNITS.index(unit or iec_unit((value,)))
         return self._word("iec", self.number(value / 1024**exponent), unit=IEC_UNITS[exponent])
 
-    def exact_bytes(self, value: float) -> str:
-        """`12,345,678 B (11.8 MiB)`: the exact count of bytes, and its size for people."""
+    def exact_bytes(self, value: float, *, unit: str | None = None) -> str:
+        """`12,345,678 B (11.8 MiB)`: the exact count of bytes, and its size for people; `unit` (from
+        `iec_unit()` over a table column) writes every size of the column in one unit."""
         exact = self._word("B", self.integer(round(value)))
-        return exact if value < 1024 else f"{exact} ({self.bytes_iec(value)})"
+        if unit is None:
+            return exact if value < 1024 else f"{exact} ({self.bytes_iec(value)})"
+        return exact if unit == IEC_UNITS[0] else f"{exact} ({self.bytes_iec(value, unit=unit)})"
 
     def mib(self, value: float) -> str:
         """A sampled memory figure (bytes) in MiB."""

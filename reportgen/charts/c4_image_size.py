@@ -25,7 +25,7 @@ from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from collector.dataset import exact_groups
 from reportgen.load.summaries import GROUP_KEYS, details, rows
-from reportgen.charts.common import MIB, bytes_cell, exact_bytes, labelled, ratio_text
+from reportgen.charts.common import MIB, bytes_cell, exact_bytes, labelled, ratio_text, size_unit
 from reportgen.charts.base import ChartDef, ChartInput, order_rows, per_dataset, register, row_label
 
 METRICS = ("image_bytes", "image_apparent_bytes", "image_allocated_bytes")
@@ -168,10 +168,14 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
         "dataset": tr("Dataset"), "platform": tr("Platform"), "role": tr("Part"), "what": tr("File or layer"),
         "bytes": tr("Size"), "allocated": tr("On disk"), "failures": tr("Failed"),
     }
+    totals = order_rows(_totals(data), data.datasets)
+    measured = frame[frame["n"] > 0]
+    size_in = size_unit(measured["value"], totals["total"])  # one unit per column
+    allocated_in = size_unit(frame["allocated"])
     out = []
     for r in frame.to_dict("records"):
         has = r["n"] > 0
-        size = bytes_cell(tr, r["value"]) if has else Cell("—")
+        size = bytes_cell(tr, r["value"], size_in) if has else Cell("—")
         if has and r["varies"]:
             size = Cell(tr("{value} (varied {low}–{high})").format(
                 value=size.text, low=tr.integer(r["low"]), high=tr.integer(r["high"])), size.value)
@@ -181,18 +185,18 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
             "role": Cell(tr(ROLE_LABELS.get(str(r["role"]), str(r["role"])))),
             "what": Cell(str(r["what"]) if isinstance(r["what"], str) else "—"),
             "bytes": size,
-            "allocated": bytes_cell(tr, r["allocated"]),
+            "allocated": bytes_cell(tr, r["allocated"], allocated_in),
             "failures": Cell(tr.integer(r["failures"]), float(r["failures"])),
         }
         ident = tuple((k, str(r[k])) for k in ("dataset", "platform", "accelerator", "role", "instance"))
         out.append(Row(tuple(cells[k] for k in keys), ident))
-    for t in order_rows(_totals(data), data.datasets).to_dict("records"):
+    for t in totals.to_dict("records"):
         cells = {
             "dataset": Cell(str(t["dataset"])),
             "platform": Cell(row_label(t, tr, False)),
             "role": Cell(tr("total")),
             "what": Cell(""),
-            "bytes": bytes_cell(tr, t["total"]),
+            "bytes": bytes_cell(tr, t["total"], size_in),
             "allocated": Cell(""),
             "failures": Cell(""),
         }

@@ -20,7 +20,7 @@ from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from collector.dataset import exact_groups
 from reportgen.load.summaries import GROUP_KEYS, details, rows
-from reportgen.charts.common import MIB, bytes_cell, exact_bytes
+from reportgen.charts.common import MIB, bytes_cell, exact_bytes, size_unit
 from reportgen.charts.base import ChartDef, ChartInput, order_rows, register
 
 METRICS: dict[str, str] = {
@@ -108,6 +108,8 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
         "listed": tr("Sum of sizes"), "allocated": tr("On disk (du)"),
         "failures": tr("Failed"),
     }
+    units = {k: size_unit(frame[frame["n"] > 0]["value"] if k == "value" else frame[k])
+             for k in ("value", "listed", "allocated")}  # one unit per column
     out = []
     for r in frame.to_dict("records"):
         has = r["n"] > 0
@@ -115,9 +117,9 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
             "dataset": Cell(str(r["dataset"])),
             "k": Cell(tr.integer(r["k"]), float(r["k"])),
             "set": Cell(tr(SET_SHORT.get(str(r["set"]), str(r["set"])))),
-            "used": bytes_cell(tr, r["value"]) if has else Cell("—"),
-            "listed": bytes_cell(tr, r["listed"]),
-            "allocated": bytes_cell(tr, r["allocated"]),
+            "used": bytes_cell(tr, r["value"], units["value"]) if has else Cell("—"),
+            "listed": bytes_cell(tr, r["listed"], units["listed"]),
+            "allocated": bytes_cell(tr, r["allocated"], units["allocated"]),
             "failures": Cell(tr.integer(r["failures"]), float(r["failures"])),
         }
         ident = tuple((k, str(r[k])) for k in ("dataset", "platform", "accelerator", "set", "k"))

@@ -13,7 +13,7 @@ from typing import Iterable, Mapping
 import altair as alt
 import pandas as pd
 
-from collector.dataset import duration_unit
+from collector.dataset import duration_unit, iec_unit
 from reportgen.charts.base import colour_scale, order_rows, row_label
 from reportgen.i18n.catalogs import Translator
 from reportgen.pages.contexts import Cell
@@ -22,15 +22,22 @@ MIB = 1 << 20
 """Bytes in a MiB, for axes drawn in MiB."""
 
 
-def exact_bytes(tr: Translator, value: float) -> str:
-    """`12,345,678 B (11.8 MiB)`: the exact count of bytes, and its size for people."""
-    return tr.units.exact_bytes(value)
+def exact_bytes(tr: Translator, value: float, unit: str | None = None) -> str:
+    """`12,345,678 B (11.8 MiB)`: the exact count of bytes, and its size for people (in `unit` if given)."""
+    return tr.units.exact_bytes(value, unit=unit)
 
 
-def bytes_cell(tr: Translator, value: float | None) -> Cell:
+def bytes_cell(tr: Translator, value: float | None, unit: str | None = None) -> Cell:
+    """Exact bytes; `unit` (size_unit of the column) keeps a column's sizes in one IEC unit."""
     if value is None or pd.isna(value):
         return Cell("—")
-    return Cell(exact_bytes(tr, float(value)), float(value))
+    return Cell(exact_bytes(tr, float(value), unit), float(value))
+
+
+def size_unit(*columns: Iterable[object]) -> str:
+    """The one IEC unit of a table column of sizes (bytes): that of its largest value; missing values ignored."""
+    values = [float(v) for column in columns for v in column if v is not None and not pd.isna(v)]
+    return iec_unit(values)
 
 
 def count_cell(tr: Translator, value: float | None) -> Cell:

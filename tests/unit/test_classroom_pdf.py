@@ -121,8 +121,11 @@ def test_numbers_are_written_the_languages_way(built: dict[str, Built], lang: st
     else:
         assert not re.search(r"\d배", text) and re.search(r"×\d", text)
     duration = re.compile(r"^[\d.,]+ ?(ms|s|밀리초|초)$")
+    size = re.compile(r"\([\d.,]+ ?(KiB|MiB|GiB)\)")  # the readable size beside exact bytes
     for table in page.select("table"):
         rows = [[c.get_text(" ", strip=True) for c in tr.select("td")] for tr in table.select("tbody tr")]
         for column in zip(*[r for r in rows if r]) if rows and len({len(r) for r in rows}) == 1 else ():
             found = {m.group(1) for cell in column if (m := duration.match(cell))}
             assert len(found) <= 1, f"one duration unit per column: {sorted(found)} in {column}"
+            sizes = {m.group(1) for cell in column if (m := size.search(cell))}
+            assert len(sizes) <= 1, f"one size unit per column: {sorted(sizes)} in {column}"
