@@ -87,7 +87,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     phase_domain = [tr(PHASES[p]) for p in PHASES if p in set(frame["phase"])]
     phase_colour = alt.Color("phase_label:N", sort=phase_domain, title=None, scale=alt.Scale(
         domain=phase_domain, range=[PHASE_COLOURS[p] for p in PHASES if p in set(frame["phase"])]),
-        legend=alt.Legend(orient="bottom", symbolType="square"))  # colour: swatches; shape: grey marks
+        legend=alt.Legend(orient="bottom", symbolType="square", columns=2))  # colour: swatches, two a line; shape: grey marks
     points = pd.concat([
         frame.assign(stat=tr(STATS["p50"]), x=frame["p50"]),
         frame.assign(stat=tr(STATS["p99"]), x=frame["p99"]),
@@ -105,7 +105,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
             x=alt.X("x:Q", scale=x_scale), y=y, yOffset=offset, color=phase_colour,
             shape=alt.Shape("stat:N", sort=[tr(STATS["p50"]), tr(STATS["p99"])], title=None,
                             scale=alt.Scale(domain=[tr(STATS["p50"]), tr(STATS["p99"])], range=["circle", "diamond"]),
-                            legend=alt.Legend(orient="bottom", symbolFillColor="#555555",
+                            legend=alt.Legend(orient="bottom", columns=1, symbolFillColor="#555555",
                                               symbolStrokeColor="#555555"))),
     ]
     plot = alt.layer(*layers).properties(width=WIDTH, height=ROW_HEIGHT * len(order))

@@ -7,6 +7,8 @@ rows that have measurements: a reference beside data, never data.
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 import pyarrow as pa
@@ -37,6 +39,10 @@ DECK_CLAIMS: dict[str, tuple[float, float, str]] = {
 
 
 
+LEFT_ROOM_DECADES = 1.6
+"""Room (decades of the log axis) a median's text needs left of its interval to be written there."""
+
+
 def _claim_key(platform: str) -> str:
     """The deck speaks of families: a variant gets its family's claim band (gVisor's the containers', microvm the VMs')."""
     family = family_of(platform)
@@ -61,18 +67,22 @@ def _frame(data: ChartInput, tr: Translator) -> pd.DataFrame:
 def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     frame = _frame(data, tr)
     order = list(frame["label"])
-    bands = pd.DataFrame(
-        [
-            {"label": row["label"], "x": lo, "x2": hi, "text": tr(text)}
-            for row in frame.to_dict("records")
-            if _claim_key(row["platform"]) in DECK_CLAIMS
-            for lo, hi, text in [DECK_CLAIMS[_claim_key(row["platform"])]]
-        ],
-        columns=["label", "x", "x2", "text"],
-    )
+    labelled_claims: set[tuple[str, str]] = set()
+    band_rows = []
+    for row in frame.to_dict("records"):
+        key = _claim_key(row["platform"])
+        if key not in DECK_CLAIMS:
+            continue
+        band_lo, band_hi, text = DECK_CLAIMS[key]
+        first = (str(row["dataset"]), key) not in labelled_claims  # one label per family's run of rows
+        labelled_claims.add((str(row["dataset"]), key))
+        band_rows.append({"label": row["label"], "x": band_lo, "x2": band_hi, "text": tr(text) if first else ""})
+    bands = pd.DataFrame(band_rows, columns=["label", "x", "x2", "text"])
     lo = min(float(frame["low"].min()), 1.0) / 2.5
+    # a median's text goes left of its interval where there is room, so it never runs into a claim band
+    frame["text_left"] = [math.log10(low / lo) > LEFT_ROOM_DECADES for low in frame["low"]]
     hi = max(float(frame["high"].max()) * 4.0, 3600.0 * 1.25 if not bands.empty else 1.0)
-    points = frame[["label", "platform", "median", "low", "high", "median_text", "n"]]
+    points = frame[["label", "platform", "median", "low", "high", "median_text", "n", "text_left"]]
     x_scale = alt.Scale(type="log", domain=[lo, hi], nice=False)
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, labelFontSize=11))
     colour = alt.Color(
@@ -108,11 +118,12 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         base.mark_point(filled=False, size=90, opacity=1, strokeWidth=2).encode(
             x=alt.X("median:Q", scale=x_scale), y=y, color=colour)
     )
-    layers.append(
-        base.mark_text(align="left", dx=8, dy=-9, fontSize=11, color="#222222").encode(
-            x=alt.X("high:Q", scale=x_scale), y=y, text="median_text:N"
+    for left in (True, False):
+        layers.append(
+            base.transform_filter(alt.datum.text_left == left)
+            .mark_text(align="right" if left else "left", dx=-8 if left else 8, dy=-9, fontSize=11, color="#222222")
+            .encode(x=alt.X(f"{'low' if left else 'high'}:Q", scale=x_scale), y=y, text="median_text:N")
         )
-    )
     return alt.layer(*layers).properties(width=WIDTH, height=ROW_HEIGHT * len(order))
 
 

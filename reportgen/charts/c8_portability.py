@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from reportgen.charts.common import series_list
-from collector.dataset import deck_platform_of
+from collector.dataset import NOT_APPLICABLE, deck_platform_of
 from reportgen.i18n.vocab import platform_rank
 from reportgen.charts.base import ChartDef, ChartInput, register, row_label
 
@@ -54,6 +54,12 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
     for name in frame.columns:
         if name not in ("ok", "value"):
             frame[name] = frame[name].astype(object)
+    # a 'not applicable' row says a measurement does not apply to a platform; the platform ran fine, so it is
+    # neither a success nor a failure of running the image
+    applicable = [not (isinstance(e, str) and e.startswith(NOT_APPLICABLE)) for e in frame["error"]]
+    frame = frame[applicable]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
     probe_rows = frame["chart_id"] == "C8"
     frame.loc[probe_rows, "artifact"] = [_detail(d).get("digest") for d in frame.loc[probe_rows, "detail"]]
     frame = frame[frame["artifact"].notna()]
@@ -148,6 +154,8 @@ def _column(r: dict, tr: Translator) -> str:
 
 def _host(r: dict, tr: Translator | None = None) -> str:
     """A grid row: the host and dataset, and the platform when one digest ran on several platforms there."""
+    if tr is not None and r.get("_by_platform") and r.get("_one_dataset"):
+        return row_label(r, tr, False)  # one host and dataset (the table and the passage name it): the platform says the rest
     name = r["host_name"] if r["host_name"] != r["host_id"] else str(r["host_id"])[:12]
     text = f"{name} · {r['dataset']}"
     return f"{text} · {row_label(r, tr, False)}" if tr is not None and r.get("_by_platform") else text
@@ -195,6 +203,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         frame = _by_setup(frame, tr)
     else:
         frame["_by_platform"] = bool(_shared_here(frame).any())
+        frame["_one_dataset"] = frame["dataset"].nunique() == 1
         frame["host"] = [_host(r, tr) for r in frame.to_dict("records")]
         frame["text"] = [
             tr("{ok} ok, {failed} failed").format(ok=tr.integer(n), failed=tr.integer(f)) if f
@@ -206,8 +215,10 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     columns = list(dict.fromkeys(frame["column"]))
     hosts = list(dict.fromkeys(frame["host"]))
     verdicts = [v for v in VERDICTS if v in set(frame["verdict"])]
-    x = alt.X("column:N", sort=columns, title=None, axis=alt.Axis(orient="top", labelAngle=0, labelLimit=CELL_WIDTH,
-                                                                  labelFontSize=10))
+    x = alt.X("column:N", sort=columns, title=None, axis=alt.Axis(
+        orient="top", labelAngle=0, labelLimit=CELL_WIDTH, labelFontSize=10, labelPadding=16,
+        # kind over digest, in two lines, so neighbouring columns never run into each other
+        labelExpr="[slice(datum.label, 0, lastindexof(datum.label, ' ')), slice(datum.label, lastindexof(datum.label, ' ') + 1)]"))
     y = alt.Y("host:N", sort=hosts, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=10.5))
     base = alt.Chart(frame[["column", "host", "verdict_label", "text"]])
     cells = base.mark_rect(stroke="white", strokeWidth=3).encode(
@@ -287,6 +298,7 @@ def describe(data: ChartInput, tr: Translator) -> str:
             "cell says how many of the set-up's hosts ran it without failures: {values}."
         ).format(values="; ".join(f"{r['host']}, {_column(r, tr)}: {r['text']}" for r in frame.to_dict("records")))
     frame["_by_platform"] = bool(_shared_here(frame).any()) if not frame.empty else False
+    frame["_one_dataset"] = frame["dataset"].nunique() == 1 if not frame.empty else False
     parts = [
         tr("{host}, {column}: {verdict}").format(host=_host(r, tr), column=_column(r, tr), verdict=tr(VERDICTS[r["verdict"]]))
         for r in frame.to_dict("records")

@@ -26,7 +26,7 @@ GROWTH = SLIDE_FONT_PX / 11.0
 """How much the text (and the room around it) grows: the report's body label is 11 px."""
 HEIGHT_GROWTH = 1.3
 """Rows grow less than text: a row needs room for one line of 20 px labels, not 1.8 times its report height."""
-HEIGHT_STEPS = (HEIGHT_GROWTH, 1.15, 1.0, 0.9)
+HEIGHT_STEPS = (HEIGHT_GROWTH, 1.15, 1.0, 0.9, 0.8, 0.7, 0.6)
 """Row growths tried, largest first, when the chart is too tall for its box."""
 MIN_SCALE = 0.94
 FONT_KEYS = {"fontSize", "labelFontSize", "titleFontSize"}
@@ -84,18 +84,23 @@ def render_for_slide(spec: Mapping[str, Any], box: tuple[float, float], *, chart
     width_factor, steps = 1.0, list(HEIGHT_STEPS)
     height_factor = steps.pop(0)
     svg, size = "", (0.0, 0.0)
-    for _ in range(10):
+    best: tuple[str, tuple[float, float], float] | None = None
+    for _ in range(14):
         try:
             grown = _grow(copy.deepcopy(dict(spec)), width_factor, height_factor)
             svg = vlc.vegalite_to_svg(grown, config=slide_theme(), allowed_base_urls=[], format_locale=vega_locale)
         except ValueError as exc:
             raise RenderError(f"{chart_id}: vl-convert failed on the slide chart: {str(exc).splitlines()[0]}") from None
         size = svg_box(svg)
+        if best is not None and width_factor < best[2] and size[0] >= best[1][0] - 1:
+            svg, size, width_factor = best  # a narrower plot did not make the chart narrower (a legend sets its width)
+            break
         if min(box[0] / size[0], box[1] / size[1]) >= MIN_SCALE:
             break
         if size[1] * MIN_SCALE > box[1] and steps:
             height_factor = steps.pop(0)  # too tall: rows a little tighter
         elif size[0] * MIN_SCALE > box[0] and width_factor > 0.3:
+            best = (svg, size, width_factor)
             width_factor *= max(0.3, 1 - (size[0] - box[0] * MIN_SCALE / 0.99) / size[0] * 1.6)  # too wide: a narrower plot
         else:
             break

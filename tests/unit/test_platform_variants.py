@@ -135,3 +135,37 @@ def test_microvm_argv_has_the_machine_no_pci_disks_and_the_tsc_rate_under_tcg(mo
     assert not any("if=virtio" in a for a in argv)
     assert argv[argv.index("-append") + 1].endswith("tsc_early_khz=2596138")
     assert "tsc_early_khz" not in " ".join(plat.argv("kvm", 0, Path("/tmp/p.pid")))
+
+
+def test_c8_counts_a_not_applicable_row_as_neither_and_names_rows_by_platform_on_one_host(tmp_path):
+    from reportgen.charts.c8_portability import DEFINITION
+    from reportgen.i18n.catalogs import translator
+
+    image = "sha256:" + "cd" * 32
+    probe = _probe_rows(image)
+    skipped = make_samples(1, suite="portability", chart_id="C8", metric="check_ok", unit="count",
+                           workload="busybox-portability", platform="gvisor", phase="cgroup_fs", ok=False, value=None,
+                           error=NOT_APPLICABLE + "no cgroupfs to compare", detail=json.dumps({"digest": image}),
+                           sample_id=probe.num_rows + 1)
+    data = _build(tmp_path, pa.concat_tables([probe, skipped]))["C8"]
+    gvisor = data.summary[data.summary["platform"] == "gvisor"].iloc[0]
+    assert gvisor["failures"] == 0 and gvisor["verdict"] == "ran"
+    text = DEFINITION.describe(data, translator("en"))
+    assert "Container · gVisor sandbox, container image" in text and "· ds" not in text, text
+
+
+def test_c3_labels_each_deck_claim_once_per_family_and_writes_medians_clear_of_the_bands(tmp_path):
+    from reportgen.charts.c3_start_time import DEFINITION
+    from reportgen.i18n.catalogs import translator
+
+    platforms = ["process", "container", "crun", "podman", "vm", "microvm"]
+    values = {"process": 0.001, "container": 0.2, "crun": 0.18, "podman": 0.08, "vm": 2.0, "microvm": 1.6}
+    table = make_samples(len(platforms) * 6, platform=[p for p in platforms for _ in range(6)],
+                         value=[values[p] * (1 + i / 100) for p in platforms for i in range(6)],
+                         accelerator=["tcg" if p in ("vm", "microvm") else "none" for p in platforms for _ in range(6)])
+    spec = DEFINITION.draw(_build(tmp_path, table)["C3"], translator("en")).to_dict()
+    rows = [r for data in spec["datasets"].values() for r in data]
+    labels = [r["text"] for r in rows if "x2" in r and r.get("text")]
+    assert len(labels) == 2 and len([r for r in rows if "x2" in r]) == 5  # five rows in bands, one label per family
+    left = {r["platform"]: r["text_left"] for r in rows if "text_left" in r}
+    assert left["process"] is False and all(left[p] for p in platforms[1:])
