@@ -63,7 +63,8 @@ def claim_version(dataset_root: S3Location, requested: str | None, writer: str) 
         try:
             loc.child(CLAIM_FILE).put_new(claim_body(writer))
         except FileExistsError:
-            raise S3LocationError(f"{loc}: folder exists (an unfinished write?); versions never change") from None
+            if not still_ours(loc, writer):
+                raise S3LocationError(f"{loc}: folder exists (an unfinished write?); versions never change") from None
         return requested, loc
     n = max(versions(dataset_root), default=0) + 1
     while True:
@@ -72,6 +73,10 @@ def claim_version(dataset_root: S3Location, requested: str | None, writer: str) 
             loc.child(CLAIM_FILE).put_new(claim_body(writer))
             return f"v{n}", loc
         except FileExistsError:
+            # the client retries a PUT whose answer was lost (a timeout under load): the retry's 412 may be
+            # about our own first attempt, so a claim holding our writer id is ours, not a rival's
+            if still_ours(loc, writer):
+                return f"v{n}", loc
             n += 1
 
 

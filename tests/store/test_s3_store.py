@@ -117,3 +117,27 @@ def test_without_aws_variables_nothing_touches_the_network(tmp_path: Path) -> No
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "REFUSED s3:// location but none of AWS_ENDPOINT_URL" in out.stdout, out.stdout
+
+
+def test_a_claim_whose_answer_was_lost_is_still_ours(s3_root: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under load the client retries a PUT whose reply timed out; the retry's 412 is about our own claim."""
+    real = s3.S3Location.put_new
+    lost: list[str] = []
+
+    def stored_then_412(self: s3.S3Location, data: bytes) -> None:
+        real(self, data)  # the first attempt reached the store ...
+        if not lost:  # ... and, the first time, the retry was refused
+            lost.append(str(self))
+            raise FileExistsError(str(self))
+
+    write_version(f"{s3_root}/busy", make_samples(3), {})
+    monkeypatch.setattr(s3.S3Location, "put_new", stored_then_412)
+    from collector.dataset import s3_commit
+
+    version, _ = s3_commit.claim_version(s3.S3Location.of(f"{s3_root}/busy"), None, "writer-a")
+    assert version == "v2"  # before: v3, leaving an orphan claim at v2 and a gap in the versions
+    rival = s3.S3Location.of(f"{s3_root}/busy/v3/.claim")
+    real(rival, s3_commit.claim_body("writer-b"))
+    # a rival's claim stays the rival's: the next writer gets v4
+    monkeypatch.setattr(s3.S3Location, "put_new", real)
+    assert s3_commit.claim_version(s3.S3Location.of(f"{s3_root}/busy"), None, "writer-c")[0] == "v4"
