@@ -14,7 +14,6 @@ withheld with a note saying so, and the table lists what ran there.
 
 from __future__ import annotations
 
-import json
 
 import altair as alt
 import pandas as pd
@@ -27,6 +26,7 @@ from reportgen.charts.common import series_list
 from collector.dataset import NOT_APPLICABLE, deck_platform_of
 from reportgen.i18n.vocab import platform_rank
 from reportgen.charts.base import ChartDef, ChartInput, register, row_label
+from reportgen.charts.c8_findings import detail_of, findings_of
 
 KEYS = ("dataset", "host_id", "host_name", "host_label", "platform", "accelerator", "artifact")
 ARTIFACT_KINDS: dict[str, str] = {
@@ -61,11 +61,11 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=columns)
     probe_rows = frame["chart_id"] == "C8"
-    frame.loc[probe_rows, "artifact"] = [_detail(d).get("digest") for d in frame.loc[probe_rows, "detail"]]
+    frame.loc[probe_rows, "artifact"] = [detail_of(d).get("digest") for d in frame.loc[probe_rows, "detail"]]
     frame = frame[frame["artifact"].notna()]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    findings = _findings(frame[frame["chart_id"] == "C8"])
+    findings = findings_of(frame[frame["chart_id"] == "C8"])
     grouped = frame.groupby(list(KEYS), sort=True, dropna=False)
     summary = grouped.agg(
         n=("ok", "sum"),
@@ -81,46 +81,6 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
     summary["setup"] = [setup(h, name) for h, name in zip(summary["host_id"], summary["host_name"])]
     summary["findings"] = [findings.get((d, p), ()) for d, p in zip(summary["dataset"], summary["platform"])]
     return summary[columns]
-
-
-def _detail(text: object) -> dict:
-    try:
-        value = json.loads(str(text)) if isinstance(text, str) else {}
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _findings(probe: pd.DataFrame) -> dict[tuple[str, str], tuple[str, ...]]:
-    """Per (dataset, platform): the probe checks it did not offer, and the answers that differ from the
-    bare process's (the host's own view), e.g. gVisor's kernel release. Empty when nothing differed."""
-    checks = probe[(probe["metric"] == "check_ok") & probe["ok"]]
-    answers: dict[tuple[str, str], dict[str, tuple[float, str]]] = {}
-    for r in checks.to_dict("records"):
-        answers.setdefault((r["dataset"], r["platform"]), {})[str(r["phase"])] = (
-            float(r["value"]), str(_detail(r["detail"]).get("output", "")))
-    out: dict[tuple[str, str], tuple[str, ...]] = {}
-    for (dataset, platform), mine in answers.items():
-        host = answers.get((dataset, "process"), {})
-        found = []
-        for check in sorted(mine, key=_check_rank):
-            value, output = mine[check]
-            if value < 1:
-                found.append(f"{check}: {output or '—'}")
-            elif check in VARYING_CHECKS and check in host and host[check][0] >= 1 and output != host[check][1]:
-                found.append(f"{check}: {output}")
-        out[(dataset, platform)] = tuple(found)
-    return out
-
-
-CHECK_ORDER = ("kernel_release", "cpu_count", "mem_total", "cpu_model", "smaps_rollup", "pressure_cpu", "cgroup_fs",
-               "boot_id", "pid_max")
-VARYING_CHECKS = ("kernel_release", "cpu_count", "mem_total", "cpu_model", "pid_max")
-"""Checks whose answer, not only whether there is one, tells platforms apart (a boot id always differs)."""
-
-
-def _check_rank(check: str) -> int:
-    return CHECK_ORDER.index(check) if check in CHECK_ORDER else len(CHECK_ORDER)
 
 
 def setup(host_id: str, name: str) -> str:
