@@ -1,0 +1,161 @@
+"""Independent checks of the handout's figures (issue 11, item 6), outside the project's own statistics.
+
+    .venv/bin/python bench/independent_check.py --dataset datasets/golden/reference --build build/site
+    .venv/bin/python bench/independent_check.py --dataset D --build B --hyperfine   # also re-time starts now
+
+Each check prints one line, `ok` or `MISMATCH`, with both figures:
+- handout: C3's start-time medians and C4's exact image bytes, recomputed from
+  samples.parquet with plain pandas (not collector.dataset.statistics), must
+  be written in the English handout's text (pdftotext);
+- image sizes: each container platform's image bytes against `docker image
+  inspect` of the image id in the manifest; each file of the process and VM
+  images against its length and `du` on disk (when the files are still here);
+- --hyperfine: a fresh `collector run --suite startup` of the bare process and
+  the container beside hyperfine timing the same program the same way in the
+  same minutes (`busybox sh -c 'echo READY'` and `docker run -d` of the same
+  image), within 15 %.
+Exit status 1 on any mismatch. Not a test: the image and file checks need the
+host that collected the dataset, and the hyperfine check needs its engines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+REPO = Path(__file__).resolve().parents[1]
+TOLERANCE = 0.15
+
+
+def newest(dataset: Path) -> Path:
+    """The folder of the newest committed version (`vN` with a manifest), or `dataset` itself when it is one."""
+    if (dataset / "manifest.json").is_file():
+        return dataset
+    versions = sorted((p for p in dataset.glob("v*") if (p / "manifest.json").is_file()), key=lambda p: int(p.name[1:]))
+    return versions[-1]
+
+
+def samples(version: Path) -> pd.DataFrame:
+    frame = pq.read_table(version / "samples.parquet").to_pandas()
+    return frame[frame["ok"] & ~frame["warmup"]]
+
+
+def seconds_en(value: float) -> str:
+    """How the English handout writes one duration: 3 significant digits, ms below a second."""
+    number = value * 1000 if value < 1 else value
+    digits = format(number, "#.3g").rstrip(".")  # 2.10, 1.10, 193: three significant digits, zeros kept
+    return f"{digits} ms" if value < 1 else f"{digits} s"
+
+
+def report(ok: bool, what: str) -> bool:
+    print(f"{'ok      ' if ok else 'MISMATCH'} {what}")
+    return ok
+
+
+def check_handout(frame: pd.DataFrame, pdf: Path) -> bool:
+    text = " ".join(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    good = True
+    starts = frame[(frame["suite"] == "startup") & (frame["metric"] == "start_time")]
+    for platform, values in starts.groupby("platform")["value"]:
+        shown = seconds_en(float(values.median()))
+        good &= report(shown in text, f"C3 {platform}: median {shown} (n={len(values)}) in {pdf.name}")
+    sizes = frame[(frame["suite"] == "image") & (frame["metric"] == "image_apparent_bytes")]
+    for (platform, phase), values in sizes.groupby(["platform", "phase"])["value"]:
+        shown = f"{int(values.median()):,} B"
+        good &= report(shown in text, f"C4 {platform} {phase}: {shown} in {pdf.name}")
+    return good
+
+
+def check_images(frame: pd.DataFrame, manifest: dict) -> bool:
+    good = True
+    for platform, facts in sorted(manifest.get("artifacts", {}).items()):
+        image_id = facts.get("image_id") if isinstance(facts, dict) else None
+        rows = frame[(frame["suite"] == "image") & (frame["platform"] == platform) & (frame["metric"] == "image_bytes")]
+        if image_id and not rows.empty and platform in ("container", "crun", "gvisor"):  # Docker's image store
+            out = subprocess.run(["docker", "image", "inspect", "--format", "{{.Size}}", image_id],
+                                 capture_output=True, text=True)
+            if out.returncode != 0:
+                print(f"skipped  {platform}: image {image_id[:19]} is not on this host")
+                continue
+            ours, theirs = int(rows["value"].sum()), int(out.stdout.strip())
+            good &= report(ours == theirs, f"{platform}: image bytes {ours:,} (dataset) vs {theirs:,} (docker image inspect)")
+    files = frame[(frame["suite"] == "image") & frame["platform"].isin(["process", "vm", "microvm"])]
+    for r in files.to_dict("records"):
+        path = Path(json.loads(r["detail"]).get("path", ""))
+        if not path.is_file():
+            print(f"skipped  {r['platform']} {r['phase']} {r['metric']}: {path} is not on this host")
+            continue
+        if r["metric"] == "image_apparent_bytes":
+            good &= report(int(r["value"]) == path.stat().st_size,
+                           f"{r['platform']} {r['phase']}: {int(r['value']):,} B vs stat {path.stat().st_size:,} B ({path.name})")
+        elif r["metric"] == "image_allocated_bytes":
+            du = int(subprocess.run(["du", "-B1", str(path)], capture_output=True, text=True, check=True).stdout.split()[0])
+            good &= report(int(r["value"]) == du, f"{r['platform']} {r['phase']}: {int(r['value']):,} B on disk vs du {du:,} B")
+    return good
+
+
+def hyperfine_mean(command: list[str], prepare: str | None = None, runs: int = 20) -> float:
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        argv = ["hyperfine", "--warmup", "2", "--runs", str(runs), "--export-json", out.name, "--style", "none"]
+        argv += ["--prepare", prepare] if prepare else ["-N"]
+        subprocess.run([*argv, " ".join(command)], check=True, capture_output=True)
+        return float(json.loads(Path(out.name).read_text())["results"][0]["median"])
+
+
+def check_hyperfine() -> bool:
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run([str(REPO / ".venv/bin/collector"), "run", "--suite", "startup", "--platform",
+                               "process,container", "--repeat", "20", "--warmup", "2", "--out", f"{tmp}/now"],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            return report(False, f"collector run failed: {done.stderr.strip().splitlines()[-1:]}")
+        version = newest(Path(tmp) / "now")
+        frame = samples(version)
+        manifest = json.loads((version / "manifest.json").read_text())
+    ours = frame[frame["metric"] == "start_time"].groupby("platform")["value"].median()
+    image = manifest["artifacts"]["container"]["image"]
+    bare = hyperfine_mean(["/bin/busybox", "sh", "-c", "'echo VMCBENCH-READY'"])
+    name = "vmcbench-hyperfine-check"
+    started = hyperfine_mean(["docker", "run", "-d", "--name", name, "--network", "none", "--label",
+                              "vmcbench.managed=1", image, "/bin/busybox", "sh", "-c",
+                              "'echo VMCBENCH-READY; exec /bin/busybox sleep 60'"],
+                             prepare=f"docker rm -f {name} >/dev/null 2>&1 || true")
+    subprocess.run(["docker", "rm", "-f", name], capture_output=True)
+    good = True
+    for platform, theirs in (("process", bare), ("container", started)):
+        mine = float(ours[platform])
+        good &= report(abs(mine - theirs) <= TOLERANCE * theirs,
+                       f"{platform}: collector median {seconds_en(mine)} vs hyperfine median {seconds_en(theirs)} "
+                       f"({mine / theirs:.2f}×; within {TOLERANCE:.0%}?)")
+    return good
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", type=Path, default=REPO / "datasets/golden/reference")
+    parser.add_argument("--build", type=Path, default=REPO / "build/site", help="the built site (reportgen build --out)")
+    parser.add_argument("--hyperfine", action="store_true", help="also re-time the bare process and the container now")
+    args = parser.parse_args()
+    version = newest(args.dataset)
+    frame = samples(version)
+    manifest = json.loads((version / "manifest.json").read_text())
+    print(f"dataset {version} ({len(frame):,} ok samples, warm-up excluded)")
+    good = check_handout(frame, args.build / "en" / "handout.pdf")
+    good &= check_images(frame, manifest)
+    if args.hyperfine:
+        good &= check_hyperfine()
+    return 0 if good else 1
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())
