@@ -105,7 +105,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
             x=alt.X("x:Q", scale=x_scale), y=y, yOffset=offset, color=phase_colour,
             shape=alt.Shape("stat:N", sort=[tr(STATS["p50"]), tr(STATS["p99"])], title=None,
                             scale=alt.Scale(domain=[tr(STATS["p50"]), tr(STATS["p99"])], range=["circle", "diamond"]),
-                            legend=alt.Legend(orient="bottom", columns=1, symbolFillColor="#555555",
+                            legend=alt.Legend(orient="top", symbolFillColor="#555555",
                                               symbolStrokeColor="#555555"))),
     ]
     plot = alt.layer(*layers).properties(width=WIDTH, height=ROW_HEIGHT * len(order))

@@ -49,6 +49,7 @@ from reportgen.charts import ChartDef, ChartInput, registered
 from reportgen.pages.comparison import comparison_data, comparison_section
 from reportgen.charts.base import failure_notes, gap_notes
 from reportgen.charts.reference_notes import reference_notes
+from reportgen.charts.slide_parts import slide_parts
 from reportgen.i18n.catalogs import LANG_NAMES, LANGS, Translator, translator
 from reportgen.load.datasets import Loaded, load, manifest_get
 from reportgen.charts.c2_matrix import build_matrix
@@ -285,6 +286,8 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
         notes=notes + failure_notes(data, tr) + reference_notes(definition.chart_id, tr),
         passage=definition.passage(data, tr) if definition.passage else None,
         spec=chart.to_dict(validate=False),
+        slide_specs=tuple(definition.draw(part, tr).to_dict(validate=False)
+                          for part in slide_parts(definition.chart_id, data)),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Mapping, Sequence, TypeVar
 
 from reportgen.bundled import bundled
 
@@ -106,8 +106,10 @@ def _joined(parts: Sequence[str]) -> str:
     return " ".join(parts) if all(re.search(r"[.!?。]$", p) for p in parts) else " · ".join(parts)
 
 
-def slide_chart(fig: "SlideFigure", block: "ChartBlock | None", tr: "Translator", font_dir: Path) -> "SlideFigure":
-    """`fig` redrawn for its own slide (charts/slide_svg.py); its notes are left to the speaker notes."""
+def slide_chart(fig: "SlideFigure", block: "ChartBlock | None", tr: "Translator", font_dir: Path,
+                spec: "Mapping[str, Any] | None" = None) -> "SlideFigure":
+    """`fig` redrawn for its own slide (charts/slide_svg.py), from `spec` when given (one part of a split
+    chart); its notes are left to the speaker notes."""
     from dataclasses import replace
 
     from reportgen.charts.slide_svg import render_for_slide
@@ -115,6 +117,6 @@ def slide_chart(fig: "SlideFigure", block: "ChartBlock | None", tr: "Translator"
     if block is None or block.svg is None or block.spec is None:
         kept, _ = within(sentences(fig.missing or ""), WORD_BUDGET // 2)
         return replace(fig, notes=(), missing=" ".join(kept) if fig.missing else fig.missing)
-    svg, (width, height) = render_for_slide(block.spec, CHART_BOX, chart_id=block.chart_id, alt_text=block.alt,
+    svg, (width, height) = render_for_slide(spec or block.spec, CHART_BOX, chart_id=block.chart_id, alt_text=block.alt,
                                             vega_locale=tr.vega_locale, font_dir=font_dir)
     return replace(fig, svg=svg, width=width, height=height, notes=())

@@ -285,9 +285,11 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
             notes = (*_chart_notes([p[0] for p in pairs], chosen), *methods)
             add(spec, key=f"{spec.key}-deck", layout="claims", claims=claims, claims_size=CLASSROOM_PX,
                 quote=spec.quote, notes=(*rest, *notes))
-            for n, ((fig, _), block) in enumerate(zip(pairs, chosen)):
+            drawn = [(fig, block, part) for (fig, _), block in zip(pairs, chosen)
+                     for part in ((block.slide_specs if block is not None else ()) or (None,))]
+            for n, (fig, block, part) in enumerate(drawn):
                 add(spec, key=spec.key if n == 0 else f"{spec.key}-{n + 1}", layout="chart",
-                    figures=(slide_chart(fig, block, tr, font_dir),), notes=notes)
+                    figures=(slide_chart(fig, block, tr, font_dir, part),), notes=notes)
         elif spec.kind in ("matrix", "matrix-column"):
             column = None
             if spec.kind == "matrix-column":

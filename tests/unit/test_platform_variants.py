@@ -169,3 +169,20 @@ def test_c3_labels_each_deck_claim_once_per_family_and_writes_medians_clear_of_t
     assert len(labels) == 2 and len([r for r in rows if "x2" in r]) == 5  # five rows in bands, one label per family
     left = {r["platform"]: r["text_left"] for r in rows if "text_left" in r}
     assert left["process"] is False and all(left[p] for p in platforms[1:])
+
+
+def test_a_chart_with_the_variants_goes_on_slides_in_parts_the_deck_platforms_first():
+    import pandas as pd
+
+    from reportgen.charts.base import ChartInput
+    from reportgen.charts.slide_parts import slide_parts
+
+    def parts(chart_id: str, platforms: list[str]) -> list[list[str]]:
+        data = ChartInput(pd.DataFrame({"platform": platforms, "n": [1] * len(platforms)}), ("ds@v1",))
+        return [sorted(p.summary["platform"]) for p in slide_parts(chart_id, data)]
+
+    assert parts("C10", list(PLATFORM_NAMES)) == [
+        ["container", "process", "vm"], ["crun", "gvisor", "podman", "process"], ["microvm", "process"]]
+    assert parts("C10", ["process", "container", "vm"]) == []  # the deck's three fit one slide
+    assert parts("C3", list(PLATFORM_NAMES)) == []  # one row per platform: one slide
+    assert parts("C9", ["process", "crun"]) == [["process"], ["crun", "process"]]
