@@ -2,7 +2,7 @@
 
 With all seven platforms, a row-per-platform chart (C1, C9, C10, C12) is too
 tall for a 16:9 slide at classroom size: shrunk to fit, its labels fall below
-14 pt. The report and handout keep the whole chart; the slides get it in two
+14 pt. The report and handout keep the whole chart; the slides get it in
 parts, each drawn by the chart's own `draw` from its own rows: the deck's three
 platforms (the comparison the deck makes), then per family its variants,
 with the bare process again as the baseline beside them.
@@ -33,4 +33,6 @@ def slide_parts(chart_id: str, data: ChartInput) -> tuple[ChartInput, ...]:
         mine = {v.name for v in VARIANTS if v.family == family and v.name in variants}
         if mine:
             groups.append(mine | {BASELINE})
-    return tuple(replace(data, summary=data.summary[data.summary["platform"].isin(group)]) for group in groups)
+    parts = [replace(data, summary=data.summary[data.summary["platform"].isin(group)]) for group in groups]
+    parts = [p for p in parts if not p.measured.empty]  # a part with nothing measured is no slide
+    return tuple(parts) if len(parts) > 1 else ()

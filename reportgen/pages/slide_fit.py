@@ -120,3 +120,11 @@ def slide_chart(fig: "SlideFigure", block: "ChartBlock | None", tr: "Translator"
     svg, (width, height) = render_for_slide(spec or block.spec, CHART_BOX, chart_id=block.chart_id, alt_text=block.alt,
                                             vega_locale=tr.vega_locale, font_dir=font_dir)
     return replace(fig, svg=svg, width=width, height=height, notes=())
+
+
+def chart_slides(figures: Sequence["SlideFigure"], blocks: Sequence["ChartBlock | None"]
+                 ) -> list[tuple["SlideFigure", "ChartBlock | None", "Mapping[str, Any] | None"]]:
+    """One (figure, block, spec) per chart slide: a chart split for the slides (charts/slide_parts.py) gives
+    one per part, any other one (spec None: the block's own)."""
+    return [(fig, block, part) for fig, block in zip(figures, blocks)
+            for part in ((block.slide_specs if block is not None else ()) or (None,))]

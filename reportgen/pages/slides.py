@@ -29,7 +29,7 @@ from reportgen.charts.c2_matrix import COLUMNS as MATRIX_COLUMNS
 from reportgen.pages.slide_layout import (BODY_HEIGHT, BODY_WIDTH, SLIDE_HEIGHT, SLIDE_WIDTH, CellText,
                                           FigureInput, split_table, svg_size)
 from reportgen.pages.slide_fit import (CLASSROOM_PX, FONT_DIR, WORD_BUDGET, chunks, classroom_claims, fact_words,
-                                      sentences, slide_chart, within)
+                                      sentences, slide_chart, chart_slides, within)
 from reportgen.pages.contexts import ChartBlock, Cover, DataTable, Fact, FileDigest, LangLink, Matrix, ReportPage
 
 MAX_CELL_EVIDENCE = 4  # measured lines a cell shows on a one-column matrix slide; more go to the notes
@@ -285,9 +285,7 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
             notes = (*_chart_notes([p[0] for p in pairs], chosen), *methods)
             add(spec, key=f"{spec.key}-deck", layout="claims", claims=claims, claims_size=CLASSROOM_PX,
                 quote=spec.quote, notes=(*rest, *notes))
-            drawn = [(fig, block, part) for (fig, _), block in zip(pairs, chosen)
-                     for part in ((block.slide_specs if block is not None else ()) or (None,))]
-            for n, (fig, block, part) in enumerate(drawn):
+            for n, (fig, block, part) in enumerate(chart_slides([p[0] for p in pairs], chosen)):
                 add(spec, key=spec.key if n == 0 else f"{spec.key}-{n + 1}", layout="chart",
                     figures=(slide_chart(fig, block, tr, font_dir, part),), notes=notes)
         elif spec.kind in ("matrix", "matrix-column"):
