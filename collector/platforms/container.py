@@ -136,15 +136,30 @@ def _kill_init(container: Any) -> None:
 
 def remove_labelled(run_id: str | None = None, images: bool = True) -> list[str]:
     """Remove containers (and, with `images`, images) carrying our label; for cleanup."""
-    client = docker_client()
+    return remove_labelled_with(docker_client(), run_id, images)
+
+
+def remove_labelled_with(client: Any, run_id: str | None, images: bool, *, engine: str = "",
+                         kill_running: bool = False) -> list[str]:
+    """Remove what carries our label through any Docker-compatible `client` (closed afterwards); `engine`
+    prefixes each line of the result, `kill_running` kills a running container before its forced remove."""
+    from docker.errors import APIError
+
     removed = []
-    flt = {"label": [f"{LABEL_MANAGED}=1"] + ([f"vmcbench.run={run_id}"] if run_id else [])}
-    for c in client.containers.list(all=True, filters=flt):
-        c.remove(force=True)
-        removed.append(f"container {c.name}")
-    if images:
-        for img in client.images.list(filters={"label": f"{LABEL_MANAGED}=1"}):
-            client.images.remove(img.id, force=True)
-            removed.append(f"image {', '.join(img.tags) or img.short_id}")
-    client.close()
+    try:
+        flt = {"label": [f"{LABEL_MANAGED}=1"] + ([f"vmcbench.run={run_id}"] if run_id else [])}
+        for c in client.containers.list(all=True, filters=flt):
+            if kill_running and c.status == "running":
+                try:
+                    c.kill()
+                except APIError:
+                    pass
+            c.remove(force=True)
+            removed.append(f"{engine}container {c.name}")
+        if images:
+            for img in client.images.list(filters={"label": f"{LABEL_MANAGED}=1"}):
+                client.images.remove(img.id, force=True)
+                removed.append(f"{engine}image {', '.join(img.tags) or img.short_id}")
+    finally:
+        client.close()
     return removed

@@ -17,7 +17,7 @@ from typing import Any
 
 from collector.context import RunContext
 from collector.platforms.base import PlatformUnavailable
-from collector.platforms.container import ContainerPlatform, docker_client, runtime_version
+from collector.platforms.container import ContainerPlatform, docker_client, remove_labelled_with, runtime_version
 from collector.workloads import Workload
 
 PODMAN_SOCKET_ENV = "VMCBENCH_PODMAN_HOST"
@@ -92,27 +92,7 @@ class PodmanPlatform(ContainerPlatform):
 
 
 def remove_podman_labelled(run_id: str | None = None, images: bool = True) -> list[str]:
-    """`remove_labelled` against the Podman socket (PlatformUnavailable if it does not answer)."""
-    from docker.errors import APIError
+    """`remove_labelled` against the Podman socket (PlatformUnavailable if it does not answer).
 
-    from collector.context import LABEL_MANAGED
-
-    client = podman_client(timeout=60)
-    removed = []
-    try:
-        flt = {"label": [f"{LABEL_MANAGED}=1"] + ([f"vmcbench.run={run_id}"] if run_id else [])}
-        for c in client.containers.list(all=True, filters=flt):
-            if c.status == "running":  # Podman's forced remove waits out the stop timeout first (10 s); kill instead
-                try:
-                    c.kill()
-                except APIError:
-                    pass
-            c.remove(force=True)
-            removed.append(f"podman container {c.name}")
-        if images:
-            for img in client.images.list(filters={"label": f"{LABEL_MANAGED}=1"}):
-                client.images.remove(img.id, force=True)
-                removed.append(f"podman image {', '.join(img.tags) or img.short_id}")
-    finally:
-        client.close()
-    return removed
+    A running container is killed first: Podman's forced remove waits out the stop timeout (10 s)."""
+    return remove_labelled_with(podman_client(timeout=60), run_id, images, engine="podman ", kill_running=True)

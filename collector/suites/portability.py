@@ -15,11 +15,11 @@ from __future__ import annotations
 from typing import Any
 
 from collector.dataset import charts_of
-from collector.platforms import Platform, PlatformUnavailable
+from collector.platforms import Platform
 from collector.suites.base import Session, Suite, kind
 from collector.suites.measurement_errors import MEASUREMENT_ERRORS, one_line
 from collector.suites.records import utc_now
-from collector.suites.roles import open_role
+from collector.suites.roles import close_each, open_each
 from collector.workloads.portability_probe import CHECKS, PortabilityProbe, parse_probe
 
 DIGEST_KEYS = {"process": "binary_sha256", "container": "image_id", "vm": "initramfs_sha256"}
@@ -35,22 +35,15 @@ class PortabilitySuite(Suite):
 
     def run(self, session: Session) -> None:
         probe = PortabilityProbe()
-        opened: dict[str, tuple[Platform, dict[str, Any]]] = {}
-        problems: dict[str, str] = {}
+        opened, problems = open_each(session, probe, "probe")
         try:
-            for name in session.platforms:
-                try:
-                    opened[name] = open_role(session, name, probe)
-                except (PlatformUnavailable, *MEASUREMENT_ERRORS) as exc:
-                    problems[name] = f"probe could not be prepared: {one_line(exc)}"
             for rep in range(session.warmup + session.repeat):
                 warm = rep < session.warmup
                 for name in session.order(rep):
                     self._once(session, probe, name, opened.get(name), problems.get(name), rep, warm)
                     session.advance(f"portability: {name} #{rep + 1}{' (warm-up)' if warm else ''}")
         finally:
-            for platform, _ in opened.values():
-                platform.close()
+            close_each(opened)
 
     def _once(self, session: Session, probe: PortabilityProbe, name: str, role: tuple[Platform, dict[str, Any]] | None,
               problem: str | None, rep: int, warm: bool) -> None:
