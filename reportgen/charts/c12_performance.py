@@ -46,6 +46,9 @@ BENCHMARKS: tuple[tuple[str, str], ...] = (
 )
 """The benchmarks drawn, one headline metric each, in the driver's order (the others are in the site's tables)."""
 METRICS = tuple(m for m, _ in BENCHMARKS)
+SLIDE_GROUPS: tuple[tuple[str, ...], ...] = (METRICS[:7], METRICS[7:11], METRICS[11:])
+"""The benchmarks a slide shows together (CPU, memory and the kernel; disk; network and Redis): all sixteen
+at once would be too tall for a slide at classroom size (charts/slide_parts.py)."""
 KEYS = (*GROUP_KEYS, "metric")
 BASE = "process"
 FAMILY_REF = {"vm": "vm", "container": "container"}
@@ -103,7 +106,7 @@ def _refs(tr: Translator) -> pd.DataFrame:
             continue
         value, lo, hi = _oriented(ref)
         out.append({"benchmark": _label(tr, ref.metric), "family": ref.family, "x": value, "x_low": lo, "x_high": hi,
-                    "who": tr("Felter et al. 2015: {technology}").format(technology=ref.technology)})
+                    "who": ref.technology})
     return pd.DataFrame(out, columns=["benchmark", "family", "x", "x_low", "x_high", "who"])
 
 
@@ -131,7 +134,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     y = alt.Y("benchmark:N", sort=order, title=None, axis=alt.Axis(labelLimit=230, labelFontSize=10.5))
     colours = alt.Scale(domain=series) if data.multi else alt.Scale(
         domain=series, range=[platform_hex(p) for p in dict.fromkeys(points["platform"])])
-    colour = alt.Color("series:N", scale=colours, sort=series, legend=alt.Legend(title=None, orient="bottom"))
+    colour = alt.Color("series:N", scale=colours, sort=series, legend=alt.Legend(title=None, orient="top", columns=2))
     offset = alt.YOffset("series:N", sort=series)
     base = alt.Chart(points[["benchmark", "series", "perf", "perf_low", "perf_high", "text"]])
     layers: list[alt.Chart] = [
@@ -149,7 +152,8 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         who = list(dict.fromkeys(refs["who"]))
         family = dict(zip(refs["who"], refs["family"]))
         shape = alt.Shape("who:N", scale=alt.Scale(domain=who, range=[REF_SHAPES[family[w]] for w in who]),
-                          legend=alt.Legend(title=tr("Published (reference, not data)"), orient="bottom"))
+                          legend=alt.Legend(title=tr("Felter et al. 2015, published (a reference, not data)"),
+                                            orient="bottom", titleLimit=560))
         rb = alt.Chart(refs)
         layers.append(rb.mark_rule(color=REFERENCE_COLOUR, strokeWidth=5, opacity=0.45).encode(
             x=alt.X("x_low:Q", scale=x_scale), x2="x_high:Q", y=y, yOffset=offset))

@@ -123,8 +123,14 @@ def slide_chart(fig: "SlideFigure", block: "ChartBlock | None", tr: "Translator"
 
 
 def chart_slides(figures: Sequence["SlideFigure"], blocks: Sequence["ChartBlock | None"]
-                 ) -> list[tuple["SlideFigure", "ChartBlock | None", "Mapping[str, Any] | None"]]:
-    """One (figure, block, spec) per chart slide: a chart split for the slides (charts/slide_parts.py) gives
-    one per part, any other one (spec None: the block's own)."""
-    return [(fig, block, part) for fig, block in zip(figures, blocks)
-            for part in ((block.slide_specs if block is not None else ()) or (None,))]
+                 ) -> list[tuple["SlideFigure", "ChartBlock | None", "Mapping[str, Any] | None", str]]:
+    """One (figure, block, spec, title suffix) per chart slide: a chart split for the slides
+    (charts/slide_parts.py) gives one per part, numbered " (2/3)" after the slide's title; any other one
+    (spec None: the block's own) has no suffix."""
+    out: list[tuple["SlideFigure", "ChartBlock | None", "Mapping[str, Any] | None", str]] = []
+    for fig, block in zip(figures, blocks):
+        parts = block.slide_specs if block is not None else ()
+        if not parts:
+            out.append((fig, block, None, ""))
+        out.extend((fig, block, part, f" ({n}/{len(parts)})") for n, part in enumerate(parts, start=1))
+    return out

@@ -285,8 +285,8 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
             notes = (*_chart_notes([p[0] for p in pairs], chosen), *methods)
             add(spec, key=f"{spec.key}-deck", layout="claims", claims=claims, claims_size=CLASSROOM_PX,
                 quote=spec.quote, notes=(*rest, *notes))
-            for n, (fig, block, part) in enumerate(chart_slides([p[0] for p in pairs], chosen)):
-                add(spec, key=spec.key if n == 0 else f"{spec.key}-{n + 1}", layout="chart",
+            for n, (fig, block, part, suffix) in enumerate(chart_slides([p[0] for p in pairs], chosen)):
+                add(spec, key=spec.key if n == 0 else f"{spec.key}-{n + 1}", layout="chart", title=tr(spec.title) + suffix,
                     figures=(slide_chart(fig, block, tr, font_dir, part),), notes=notes)
         elif spec.kind in ("matrix", "matrix-column"):
             column = None

@@ -186,3 +186,24 @@ def test_a_chart_with_the_variants_goes_on_slides_in_parts_the_deck_platforms_fi
     assert parts("C10", ["process", "container", "vm"]) == []  # the deck's three fit one slide
     assert parts("C3", list(PLATFORM_NAMES)) == []  # one row per platform: one slide
     assert parts("C9", ["process", "crun"]) == [["process"], ["crun", "process"]]
+
+
+def test_the_performance_chart_goes_on_slides_a_benchmark_group_at_a_time():
+    import pandas as pd
+
+    from reportgen.charts.base import ChartInput
+    from reportgen.charts.c12_performance import METRICS, SLIDE_GROUPS
+    from reportgen.charts.slide_parts import slide_parts
+
+    def parts(platforms: list[str]) -> list[tuple[list[str], list[str]]]:
+        frame = pd.DataFrame([{"platform": p, "metric": m, "n": 1} for p in platforms for m in METRICS])
+        return [(sorted(set(p.summary["platform"])), list(dict.fromkeys(p.summary["metric"])))
+                for p in slide_parts("C12", ChartInput(frame, ("ds@v1",)))]
+
+    assert sorted(m for group in SLIDE_GROUPS for m in group) == sorted(METRICS)  # every benchmark on a slide
+    deck = parts(["process", "container", "vm"])
+    assert [p for p, _ in deck] == [["container", "process", "vm"]] * 3
+    assert [m for _, m in deck] == [list(g) for g in SLIDE_GROUPS]
+    every = parts(list(PLATFORM_NAMES))
+    assert len(every) == 3 * len(SLIDE_GROUPS) and every[3][0] == ["crun", "gvisor", "podman", "process"]
+    assert parts(["process", "container"])[0][1] == list(SLIDE_GROUPS[0])
