@@ -2,7 +2,10 @@
 
 The deck's claim (slide 6: VMs boot in minutes, containers start in seconds)
 is drawn as grey, labelled bands on the rows it speaks about, and only on
-rows that have measurements: a reference beside data, never data.
+rows that have measurements: a reference beside data, never data. Published
+start times (Firecracker, LightVM, crun's own runc/crun figures:
+references.toml) are the third kind of mark, grey hollow diamonds with their
+name (its value is in the notes under the chart), on the row of the platform they compare with.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from collector.dataset import duration_unit
+from reportgen.charts.references import for_chart
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from reportgen.load.summaries import Selection, median_summary
@@ -51,6 +55,27 @@ def _claim_key(platform: str) -> str:
 
 WIDTH = 560
 ROW_HEIGHT = 46
+SECONDS_PER = {"s": 1.0, "ms": 1e-3, "us": 1e-6}
+
+
+def published_marks(frame: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    """One mark per published start time (its short name as text), on the first row of its platform when measured, else of its family's
+    deck platform (none when neither was measured). Two on one row are written apart: the smaller's text ends
+    at its mark, the next one's starts at its own."""
+    first: dict[str, str] = {}
+    for r in frame.to_dict("records"):
+        first.setdefault(str(r["platform"]), str(r["label"]))
+    rows = []
+    for ref in for_chart("C3"):
+        label = first.get(ref.platform) or first.get(ref.family)  # a reference's family is a deck platform
+        if ref.metric != "start_time" or ref.unit not in SECONDS_PER or label is None:
+            continue
+        value = ref.value * SECONDS_PER[ref.unit]
+        rows.append({"label": label, "x": value, "text": ref.mark_label, "kind": tr("Published figure (a reference, not data)")})
+    marks = pd.DataFrame(rows, columns=["label", "x", "text", "kind"]).sort_values(["label", "x"], kind="stable")
+    crowded = marks.groupby("label")["x"].transform("size") > 1
+    marks["end_at_mark"] = crowded & (marks.groupby("label").cumcount() == 0)
+    return marks
 
 
 def summarise(samples: pa.Table) -> pd.DataFrame:
@@ -78,7 +103,8 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         labelled_claims.add((str(row["dataset"]), key))
         band_rows.append({"label": row["label"], "x": band_lo, "x2": band_hi, "text": tr(text) if first else ""})
     bands = pd.DataFrame(band_rows, columns=["label", "x", "x2", "text"])
-    lo = min(float(frame["low"].min()), 1.0) / 2.5
+    published = published_marks(frame, tr)
+    lo = min(float(frame["low"].min()), *published["x"], 1.0) / 2.5
     # a median's text goes left of its interval where there is room, so it never runs into a claim band
     frame["text_left"] = [math.log10(low / lo) > LEFT_ROOM_DECADES for low in frame["low"]]
     hi = max(float(frame["high"].max()) * 4.0, 3600.0 * 1.25 if not bands.empty else 1.0)
@@ -118,6 +144,16 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         base.mark_point(filled=False, size=90, opacity=1, strokeWidth=2).encode(
             x=alt.X("median:Q", scale=x_scale), y=y, color=colour)
     )
+    if not published.empty:
+        marks = alt.Chart(published)
+        shape = alt.Shape("kind:N", scale=alt.Scale(domain=[published["kind"].iloc[0]], range=["diamond"]),
+                          legend=alt.Legend(title=None, orient="bottom"))
+        layers.append(marks.mark_point(filled=False, size=70, strokeWidth=1.6, color=REFERENCE_COLOUR, opacity=1).encode(
+            x=alt.X("x:Q", scale=x_scale), y=y, shape=shape))
+        for end in (True, False):
+            layers.append(marks.transform_filter(alt.datum.end_at_mark == end).mark_text(
+                align="right" if end else "left", dx=-4 if end else 4, dy=13, baseline="top", fontSize=9.5,
+                color="#555555").encode(x=alt.X("x:Q", scale=x_scale), y=y, text="text:N"))
     for left in (True, False):
         layers.append(
             base.transform_filter(alt.datum.text_left == left)
@@ -147,7 +183,8 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
             "dataset": Cell(str(r["dataset"])),
             "platform": Cell(row_label(r, tr, False)),
             "n": Cell(tr.integer(r["n"]), float(r["n"])),
-            "median": Cell(tr.seconds(r["median"], unit=unit), float(r["median"])) if has else Cell("—"),
+            "median": Cell(tr.seconds(r["median"], unit=unit), float(r["median"]), tr.seconds(r["median"]))
+            if has else Cell("—"),
             "low": Cell(tr.seconds(r["low"], unit=unit), float(r["low"])) if has else Cell("—"),
             "high": Cell(tr.seconds(r["high"], unit=unit), float(r["high"])) if has else Cell("—"),
             "failures": Cell(tr.integer(r["failures"]), float(r["failures"])),

@@ -115,7 +115,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
         has = r["n"] > 0
 
         def seconds(key: str) -> Cell:  # one unit per column
-            return Cell(tr.seconds(r[key], unit=units[key]), float(r[key])) if has else Cell("—")
+            return Cell(tr.seconds(r[key], unit=units[key]), float(r[key]), tr.seconds(r[key])) if has else Cell("—")
 
         cells = {
             "dataset": Cell(str(r["dataset"])),

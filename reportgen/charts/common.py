@@ -31,7 +31,7 @@ def bytes_cell(tr: Translator, value: float | None, unit: str | None = None) -> 
     """Exact bytes; `unit` (size_unit of the column) keeps a column's sizes in one IEC unit."""
     if value is None or pd.isna(value):
         return Cell("—")
-    return Cell(exact_bytes(tr, float(value), unit), float(value))
+    return Cell(exact_bytes(tr, float(value), unit), float(value), exact_bytes(tr, float(value)))
 
 
 def size_unit(*columns: Iterable[object]) -> str:
@@ -50,7 +50,7 @@ def seconds_cell(tr: Translator, value: float | None, unit: str | None = None) -
     """A duration; `unit` (collector.dataset.duration_unit of the column) keeps a column in one unit."""
     if value is None or pd.isna(value):
         return Cell("—")
-    return Cell(tr.seconds(float(value), unit=unit), float(value))
+    return Cell(tr.seconds(float(value), unit=unit), float(value), tr.seconds(float(value)))
 
 
 def column_units(frame: pd.DataFrame, keys: Iterable[str]) -> dict[str, str]:

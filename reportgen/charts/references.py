@@ -32,6 +32,14 @@ class Reference:
     high: float | None = None
     url: str = ""
     checked: str = ""
+    label: str = ""
+    """A short name for the mark on the chart (the technology when empty)."""
+    platform: str = ""
+    """The platform whose row the mark sits on when it was measured (else its family's row)."""
+
+    @property
+    def mark_label(self) -> str:
+        return self.label or self.technology
 
 
 @lru_cache(maxsize=None)
@@ -48,7 +56,8 @@ def references(path: Path = REFERENCES_FILE) -> tuple[Reference, ...]:
                 family=str(row["family"]), metric=str(row["metric"]), value=float(row["value"]),
                 unit=str(row["unit"]), conditions=dict(row["conditions"]), differs=dict(row["differs"]),
                 source=str(row["source"]), low=row.get("low"), high=row.get("high"), url=str(row.get("url", "")),
-                checked=str(row.get("checked", "")),
+                checked=str(row.get("checked", "")), label=str(row.get("label", "")),
+                platform=str(row.get("platform", "")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"{where}: {exc}") from None

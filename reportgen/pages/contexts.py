@@ -24,6 +24,13 @@ class Cell:
 
     text: str
     value: float | None = None
+    alone: str | None = None
+    """The value in its own unit, where `text` is in its column's (0.00110 s in a column of seconds is 1.10 ms
+    when quoted on its own, as a slide's headline does)."""
+
+    @property
+    def shown_alone(self) -> str:
+        return self.alone or self.text
 
     @property
     def numeric(self) -> bool:

@@ -198,7 +198,7 @@ def headline(table: DataTable | None) -> tuple[str, ...]:
         label = row.cells[platform].text
         if dataset is not None:
             label = f"{label} · {row.cells[dataset].text}"
-        lines.append(f"{label}: {row.cells[median].text}")
+        lines.append(f"{label}: {row.cells[median].shown_alone}")
     return tuple(lines[:6])
 
 

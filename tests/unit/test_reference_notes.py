@@ -22,3 +22,21 @@ def test_notes_name_value_conditions_source_and_why_ours_differ_in_both_language
     assert len(en) == len(ko) == len(for_chart("C3"))
     assert "×1.05" in reference_notes("C10", translator("en"))[0]
     assert len({r.id for r in references()}) == len(references())
+
+
+def test_c3_draws_each_published_start_time_as_a_reference_mark_on_its_platforms_row() -> None:
+    import pandas as pd
+
+    from reportgen.charts.c3_start_time import published_marks
+
+    def marks(platforms: list[str]) -> dict[str, tuple[str, float]]:
+        frame = pd.DataFrame({"platform": platforms, "label": [f"row {p}" for p in platforms]})
+        found = published_marks(frame, translator("en"))
+        return {r["text"]: (r["label"], r["x"]) for r in found.to_dict("records")}
+
+    deck = marks(["process", "container", "vm"])
+    assert deck["crun"] == ("row container", 0.0169) and deck["runc"] == ("row container", 0.0334)
+    assert deck["Firecracker"] == ("row vm", 0.125) and deck["fork/exec"][0] == "row process"
+    every = marks(["process", "container", "crun", "vm", "microvm"])
+    assert every["crun"][0] == "row crun" and every["Firecracker"][0] == "row microvm"  # beside its own technology
+    assert "runc" not in marks(["process", "vm"])  # no container row: no container reference
