@@ -25,6 +25,7 @@ from reportgen.charts.render_svg import FONT_FAMILY
 from reportgen.charts.common import column_units, labelled, ratio_text, seconds_cell
 from reportgen.charts.base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
 from reportgen.charts.c10_verdict import passage_one
+from reportgen.charts.reference_marks import bound, reference_rows
 
 PHASES: dict[str, str] = {"alone": N_("alone"), "beside_hog": N_("beside a hog"),
                           "beside_hog_fair": N_("beside a hog, fair share"),
@@ -80,9 +81,19 @@ def pairs(data: ChartInput, phase: str = "beside_hog") -> list[dict]:
     return out
 
 
+def _published(frame: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    """Published guest-vs-bare-metal ratios (Firecracker's), a row each in the ratio column: not a neighbour's
+    slowdown but what the VM costs the same work alone, which the VM rows' alone medians show measured."""
+    rows = reference_rows("C10", "victim_latency", frame["platform"], tr, lambda ref: ref.value,
+                          lambda ref, x: bound(ref, lambda v: ratio_text(tr, v), tr))
+    rows["text"] = [tr("guest ÷ bare metal: {ratio}").format(ratio=t) for t in rows["text"]]
+    return rows
+
+
 def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     frame = labelled(data.measured, data.datasets, tr, data.multi)
-    order = list(dict.fromkeys(frame["label"]))
+    published = _published(frame, tr)
+    order = [*dict.fromkeys(frame["label"]), *published["label"]]
     frame["phase_label"] = [tr(PHASES.get(p, p)) for p in frame["phase"]]
     phase_domain = [tr(PHASES[p]) for p in PHASES if p in set(frame["phase"])]
     phase_colour = alt.Color("phase_label:N", sort=phase_domain, title=None, scale=alt.Scale(
@@ -108,12 +119,15 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
                             legend=alt.Legend(orient="top", symbolFillColor="#555555",
                                               symbolStrokeColor="#555555"))),
     ]
+    if not published.empty:  # the published rows' place in the plot: named on the axis, their figure in the column
+        layers.append(alt.Chart(published[["label"]]).mark_point(opacity=0).encode(x=alt.value(0), y=y))
     plot = alt.layer(*layers).properties(width=WIDTH, height=ROW_HEIGHT * len(order))
     ratios = pd.DataFrame(
         [{"label": row_label(p["alone"], tr, data.multi), "text": tr("p50 {r50} · p99 {r99}").format(
             r50=ratio_text(tr, p["r50"]), r99=ratio_text(tr, p["r99"]))} for p in pairs(data)],
         columns=["label", "text"],
     )
+    ratios = pd.concat([ratios, published[["label", "text"]]], ignore_index=True) if not ratios.empty else ratios
     if ratios.empty:
         return plot
     column = alt.Chart(ratios).mark_text(align="left", fontSize=10.5, color="#222222").encode(

@@ -7,6 +7,8 @@ container on the host) and `spare` (the host's total less the others). The
 parts of one tick add up to the host, so each part's share is its value
 over that sum. Summaries are medians over ticks with their CI. Spare is
 shown as a figure beside the bar: drawn to scale it would hide the rest.
+Firecracker's published VMM overhead is a row of its own under the memory
+bars (charts/reference_marks.py): a reference, not data.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collector.dataset import median_groups
 from reportgen.load.summaries import GROUP_KEYS, details, rows
 from reportgen.charts.common import MIB, labelled, ratio_text
 from reportgen.charts.base import ChartDef, ChartInput, order_rows, per_dataset, register, row_label
+from reportgen.charts.reference_marks import bound, in_bytes, reference_rows, row_layers
 
 PARTS: tuple[str, ...] = ("app", "platform", "engine", "spare")
 PART_LABELS: dict[str, str] = {
@@ -119,6 +122,11 @@ def _panel(
     data: ChartInput, tr: Translator, resource: str, title: str, order: list[str], parts: list[str], legend: bool
 ) -> alt.LayerChart:
     used, ends = _bars(data, tr, resource)
+    published = reference_rows("C1", "memory_bytes", used["platform"], tr, in_bytes,
+                               lambda ref, x: bound(ref, tr.bytes_iec, tr)) if resource == "memory" else pd.DataFrame()
+    if not published.empty:
+        published["x"] = published["x"] / MIB
+        order = [*order, *published["label"]]
     domain = [tr(PART_LABELS[p]) for p in parts]
     x_max = max(float(ends["x"].max()) if not ends.empty else 0.0, 1.0 if resource == "cpu" else 1.0)
     x_scale = alt.Scale(domain=[0, x_max * 2.4], nice=False, zero=True)
@@ -148,7 +156,8 @@ def _panel(
         .mark_text(align="left", dx=6, fontSize=10.5, color="#222222")
         .encode(x=alt.X("x:Q", scale=x_scale), y=y, text="text:N")
     )
-    return alt.layer(bars, marker, labels).properties(width=WIDTH, height=ROW_HEIGHT * len(order))
+    layers = [bars, marker, labels, *row_layers(published, x_scale, y)]
+    return alt.layer(*layers).properties(width=WIDTH, height=ROW_HEIGHT * len(order))
 
 
 def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:

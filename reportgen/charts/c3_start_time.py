@@ -5,7 +5,7 @@ is drawn as grey, labelled bands on the rows it speaks about, and only on
 rows that have measurements: a reference beside data, never data. Published
 start times (Firecracker, LightVM, crun's own runc/crun figures:
 references.toml) are the third kind of mark, grey hollow diamonds with their
-name (its value is in the notes under the chart), on the row of the platform they compare with.
+name, on the row of the platform they compare with (charts/reference_marks.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from collector.dataset import duration_unit
-from reportgen.charts.references import for_chart
+from reportgen.charts.reference_marks import deck_platform, in_seconds, mark_layers, row_marks
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from reportgen.load.summaries import Selection, median_summary
@@ -31,7 +31,6 @@ from reportgen.charts.base import (
     register,
     row_label,
 )
-from collector.dataset import DECK_PLATFORMS, FAMILIES, family_of
 
 SELECTION = Selection("C3", "start_time", ("dataset", "platform", "accelerator"))
 
@@ -49,33 +48,11 @@ LEFT_ROOM_DECADES = 1.6
 
 def _claim_key(platform: str) -> str:
     """The deck speaks of families: a variant gets its family's claim band (gVisor's the containers', microvm the VMs')."""
-    family = family_of(platform)
-    return DECK_PLATFORMS[FAMILIES.index(family)] if family in FAMILIES else platform
+    return deck_platform(platform)
 
 
 WIDTH = 560
 ROW_HEIGHT = 46
-SECONDS_PER = {"s": 1.0, "ms": 1e-3, "us": 1e-6}
-
-
-def published_marks(frame: pd.DataFrame, tr: Translator) -> pd.DataFrame:
-    """One mark per published start time (its short name as text), on the first row of its platform when measured, else of its family's
-    deck platform (none when neither was measured). Two on one row are written apart: the smaller's text ends
-    at its mark, the next one's starts at its own."""
-    first: dict[str, str] = {}
-    for r in frame.to_dict("records"):
-        first.setdefault(str(r["platform"]), str(r["label"]))
-    rows = []
-    for ref in for_chart("C3"):
-        label = first.get(ref.platform) or first.get(ref.family)  # a reference's family is a deck platform
-        if ref.metric != "start_time" or ref.unit not in SECONDS_PER or label is None:
-            continue
-        value = ref.value * SECONDS_PER[ref.unit]
-        rows.append({"label": label, "x": value, "text": ref.mark_label, "kind": tr("Published figure (a reference, not data)")})
-    marks = pd.DataFrame(rows, columns=["label", "x", "text", "kind"]).sort_values(["label", "x"], kind="stable")
-    crowded = marks.groupby("label")["x"].transform("size") > 1
-    marks["end_at_mark"] = crowded & (marks.groupby("label").cumcount() == 0)
-    return marks
 
 
 def summarise(samples: pa.Table) -> pd.DataFrame:
@@ -103,7 +80,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         labelled_claims.add((str(row["dataset"]), key))
         band_rows.append({"label": row["label"], "x": band_lo, "x2": band_hi, "text": tr(text) if first else ""})
     bands = pd.DataFrame(band_rows, columns=["label", "x", "x2", "text"])
-    published = published_marks(frame, tr)
+    published = row_marks("C3", "start_time", frame, tr, in_seconds)
     lo = min(float(frame["low"].min()), *published["x"], 1.0) / 2.5
     # a median's text goes left of its interval where there is room, so it never runs into a claim band
     frame["text_left"] = [math.log10(low / lo) > LEFT_ROOM_DECADES for low in frame["low"]]
@@ -144,16 +121,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         base.mark_point(filled=False, size=90, opacity=1, strokeWidth=2).encode(
             x=alt.X("median:Q", scale=x_scale), y=y, color=colour)
     )
-    if not published.empty:
-        marks = alt.Chart(published)
-        shape = alt.Shape("kind:N", scale=alt.Scale(domain=[published["kind"].iloc[0]], range=["diamond"]),
-                          legend=alt.Legend(title=None, orient="bottom"))
-        layers.append(marks.mark_point(filled=False, size=70, strokeWidth=1.6, color=REFERENCE_COLOUR, opacity=1).encode(
-            x=alt.X("x:Q", scale=x_scale), y=y, shape=shape))
-        for end in (True, False):
-            layers.append(marks.transform_filter(alt.datum.end_at_mark == end).mark_text(
-                align="right" if end else "left", dx=-4 if end else 4, dy=13, baseline="top", fontSize=9.5,
-                color="#555555").encode(x=alt.X("x:Q", scale=x_scale), y=y, text="text:N"))
+    layers.extend(mark_layers(published, x_scale, y))
     for left in (True, False):
         layers.append(
             base.transform_filter(alt.datum.text_left == left)

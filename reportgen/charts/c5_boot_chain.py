@@ -5,6 +5,8 @@ first) to its own median end, both measured from the start request. A VM's
 chain (QEMU, firmware and kernel, init, workload) against a container's
 (create, start, workload) and a bare process's (spawn, workload) is the
 deck's slide 8 ("hypervisor - OS - middleware - application") measured.
+Firecracker's published VMM start and time to init are rows of their own
+under the bars (charts/reference_marks.py): references, not data.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from reportgen.pages.contexts import Cell, DataTable, Row
 from reportgen.load.summaries import Selection, median_summary, phase_chain
 from reportgen.i18n.vocab import PHASE_ORDER, phase_label
 from reportgen.charts.base import ChartDef, ChartInput, order_rows, register, row_label
+from reportgen.charts.reference_marks import bound, in_seconds, reference_rows, row_layers
 
 SELECTION = Selection("C5", "phase_end", ("dataset", "platform", "accelerator", "phase"))
 CHAIN = ("dataset", "platform", "accelerator")
@@ -60,6 +63,10 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         segments.groupby("label", sort=False)["end"].max().reset_index().rename(columns={"end": "total"})
     )
     totals["text"] = [tr("total {value}").format(value=tr.seconds(v)) for v in totals["total"]]
+    published = pd.concat([reference_rows("C5", metric, segments["platform"], tr, in_seconds,
+                                          lambda ref, x: bound(ref, lambda v: tr.seconds(v, trim=True), tr))
+                           for metric in ("phase_end", "start_time")], ignore_index=True)
+    order += list(published["label"])
     x_max = float(totals["total"].max()) * 1.22
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, labelFontSize=11))
     x_scale = alt.Scale(domain=[0, x_max], nice=False, zero=True)
@@ -91,7 +98,8 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         .mark_text(align="left", dx=6, fontSize=11, color="#222222")
         .encode(x=alt.X("total:Q", scale=x_scale), y=y, text="text:N")
     )
-    return alt.layer(bars, labels).properties(width=WIDTH, height=ROW_HEIGHT * len(order))
+    return alt.layer(bars, labels, *row_layers(published, x_scale, y)).properties(
+        width=WIDTH, height=ROW_HEIGHT * len(order))
 
 
 def table(data: ChartInput, tr: Translator) -> DataTable:

@@ -10,7 +10,9 @@ the host's whole memory (`host_fit_extrapolated`), which is arithmetic, not
 a measurement, and is labelled "extrapolated" wherever it is shown.
 
 The deck's 16 Tomcat VMs vs 40 Tomcat containers are drawn as grey
-reference bars below the measurement, labelled as the deck's, never as data.
+reference bars below the measurement, labelled as the deck's, never as data;
+Firecracker's published VMM overhead is a row under the memory per instance
+(charts/reference_marks.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from reportgen.pages.contexts import Cell, DataTable, Row
 from reportgen.load.summaries import GROUP_KEYS, details, max_int, numbers, rows
 from reportgen.charts.common import MIB, count_cell, labelled, mib_cell, platform_colour, ratio_text
 from reportgen.charts.verdicts import DEPENDS, Verdict, sentence, density_kind
+from reportgen.charts.reference_marks import bound, in_bytes, reference_rows, row_layers
 from reportgen.charts.base import (
     REFERENCE_COLOUR,
     ChartDef,
@@ -148,11 +151,15 @@ def _memory_panel(frame: pd.DataFrame, tr: Translator) -> alt.LayerChart:
     for key in ("per_instance", "per_instance_low", "per_instance_high"):
         mem[key] = mem[key] / MIB
     mem["text"] = [tr.units.mib(v * MIB) for v in mem["per_instance"]]
-    lo = max(float(mem["per_instance_low"].min()) / 3, 0.01) if not mem.empty else 0.1
+    published = reference_rows("C9", "memory_bytes", mem["platform"], tr, in_bytes,
+                               lambda ref, x: bound(ref, tr.bytes_iec, tr))
+    published["x"] = published["x"] / MIB
+    lo = max(min([float(mem["per_instance_low"].min()), *published["x"]]) / 3, 0.01) if not mem.empty else 0.1
     hi = float(mem["per_instance_high"].max()) * 12 if not mem.empty else 10
     x_scale = alt.Scale(type="log", domain=[lo, hi], nice=False)
     decades = [10.0**k for k in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1) if lo <= 10.0**k <= hi]
-    y = alt.Y("label:N", sort=list(mem["label"]), title=None, axis=alt.Axis(labelLimit=300, labelFontSize=10.5, minExtent=200))
+    order = [*mem["label"], *published["label"]]
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=300, labelFontSize=10.5, minExtent=200))
     base = alt.Chart(mem[["label", "platform", "per_instance", "per_instance_low", "per_instance_high", "text"]])
     title = tr("Host memory per instance at the peak (MiB, log scale): median and 95% CI")
     return alt.layer(
@@ -163,7 +170,8 @@ def _memory_panel(frame: pd.DataFrame, tr: Translator) -> alt.LayerChart:
             x=alt.X("per_instance:Q", scale=x_scale), y=y, color=platform_colour(present=mem["platform"])),
         base.mark_text(align="left", dx=8, dy=-8, fontSize=10.5, color="#222222").encode(
             x=alt.X("per_instance_high:Q", scale=x_scale), y=y, text="text:N"),
-    ).properties(width=WIDTH, height=ROW_HEIGHT * max(len(mem), 1))
+        *row_layers(published, x_scale, y),
+    ).properties(width=WIDTH, height=ROW_HEIGHT * max(len(order), 1))
 
 
 def table(data: ChartInput, tr: Translator) -> DataTable:

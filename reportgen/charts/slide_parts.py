@@ -18,7 +18,7 @@ from collector.dataset import DECK_PLATFORMS, FAMILIES, VARIANTS
 from reportgen.charts.base import ChartInput
 from reportgen.charts.c12_performance import SLIDE_GROUPS as C12_GROUPS
 
-SPLIT_ON_SLIDES: tuple[str, ...] = ("C1", "C3", "C9", "C10", "C12")
+SPLIT_ON_SLIDES: tuple[str, ...] = ("C1", "C3", "C5", "C9", "C10", "C12")
 """Charts with a row (or a series) per platform and several rows per platform, too tall with the variants."""
 BASELINE = "process"
 METRIC_GROUPS: dict[str, tuple[tuple[str, ...], ...]] = {"C12": C12_GROUPS}

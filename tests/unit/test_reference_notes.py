@@ -27,11 +27,11 @@ def test_notes_name_value_conditions_source_and_why_ours_differ_in_both_language
 def test_c3_draws_each_published_start_time_as_a_reference_mark_on_its_platforms_row() -> None:
     import pandas as pd
 
-    from reportgen.charts.c3_start_time import published_marks
+    from reportgen.charts.reference_marks import in_seconds, row_marks
 
     def marks(platforms: list[str]) -> dict[str, tuple[str, float]]:
         frame = pd.DataFrame({"platform": platforms, "label": [f"row {p}" for p in platforms]})
-        found = published_marks(frame, translator("en"))
+        found = row_marks("C3", "start_time", frame, translator("en"), in_seconds)
         return {r["text"]: (r["label"], r["x"]) for r in found.to_dict("records")}
 
     deck = marks(["process", "container", "vm"])
@@ -40,3 +40,16 @@ def test_c3_draws_each_published_start_time_as_a_reference_mark_on_its_platforms
     every = marks(["process", "container", "crun", "vm", "microvm"])
     assert every["crun"][0] == "row crun" and every["Firecracker"][0] == "row microvm"  # beside its own technology
     assert "runc" not in marks(["process", "vm"])  # no container row: no container reference
+
+
+def test_bar_charts_give_each_published_figure_a_row_of_its_own_only_beside_its_family() -> None:
+    from reportgen.charts.reference_marks import bound, in_bytes, in_seconds, reference_rows
+
+    en, ko = translator("en"), translator("ko")
+    c1 = reference_rows("C1", "memory_bytes", ["process", "vm"], en, in_bytes, lambda r, x: bound(r, en.bytes_iec, en))
+    assert list(c1["label"]) == ["Firecracker VMM (published)"] and c1["x"].iloc[0] == 5 * 2**20
+    assert c1["text"].iloc[0] == "at most 5.00 MiB"
+    assert reference_rows("C1", "memory_bytes", ["process", "container"], en, in_bytes, lambda r, x: "").empty
+    c5 = reference_rows("C5", "phase_end", ["microvm"], ko, in_seconds,
+                        lambda r, x: bound(r, lambda v: ko.seconds(v, trim=True), ko))
+    assert c5["label"].iloc[0] == "Firecracker VMM (발표값)" and c5["text"].iloc[0] == "12밀리초 (6밀리초–60밀리초)"
