@@ -1,0 +1,82 @@
+"""C3's computed verdict: do containers start in seconds and VMs in minutes, as the deck's slide 6 says?
+
+The claim has three parts, each checked on the deck's own platforms
+(Docker + runc, QEMU's default machine):
+- containers start faster than VMs: the VM's 95% CI of the median lies
+  wholly above the container's;
+- a container starts in seconds: its CI lies within [1 s, 1 min);
+- a VM starts in minutes: its CI lies within [1 min, 1 h).
+A CI wholly outside its range disagrees, one that straddles a bound is no
+evidence either way. All measured parts agree: confirmed; none: contradicted;
+some: depends.
+"""
+
+from __future__ import annotations
+
+from reportgen.charts.base import ChartInput, by_platform, per_dataset
+from reportgen.charts.common import ratio_text
+from reportgen.charts.verdicts import Verdict, ci_change, combine, sentence
+from reportgen.i18n.catalogs import N_, Translator
+
+CLAIM = N_("VMs boot in minutes, containers start in seconds")
+RANGES: dict[str, tuple[float, float]] = {"container": (1.0, 60.0), "vm": (60.0, 3600.0)}
+"""The seconds the deck's words stand for: "seconds" is [1 s, 1 min), "minutes" is [1 min, 1 h)."""
+
+
+def in_range(row: dict, platform: str) -> bool | None:
+    """True when the CI lies within the deck's range for `platform`, False when wholly outside, else None."""
+    low, high = RANGES[platform]
+    if low <= row["low"] and row["high"] < high:
+        return True
+    if row["high"] < low or row["low"] >= high:
+        return False
+    return None
+
+
+def checks(ct: dict, vm: dict) -> list[bool | None]:
+    """The claim's three parts, True where the measurement agrees."""
+    faster = ci_change(ct["low"], ct["high"], vm["low"], vm["high"]) == "higher"
+    return [faster, in_range(ct, "container"), in_range(vm, "vm")]
+
+
+def _range_sentence(row: dict, platform: str, agrees: bool | None, tr: Translator) -> str:
+    value = tr.seconds(row["median"])
+    if platform == "container":
+        if agrees:
+            return tr("A container started in {value}: within the deck's “seconds”.").format(value=value)
+        if agrees is None:
+            return tr("A container started in {value}: its CI straddles the bounds of “seconds”.").format(value=value)
+        if row["median"] < RANGES["container"][0]:
+            return tr("A container started in {value}: faster than the deck's “seconds”.").format(value=value)
+        return tr("A container started in {value}: slower than the deck's “seconds”.").format(value=value)
+    if agrees:
+        return tr("A VM booted in {value}: within the deck's “minutes”.").format(value=value)
+    if agrees is None:
+        return tr("A VM booted in {value}: its CI straddles the bounds of “minutes”.").format(value=value)
+    if row["median"] < RANGES["vm"][0]:
+        return tr("A VM booted in {value}: faster than the deck's “minutes”.").format(value=value)
+    return tr("A VM booted in {value}: slower than the deck's “minutes”.").format(value=value)
+
+
+def verdict_sentence(ct: dict, vm: dict, tr: Translator) -> str:
+    faster, ct_ok, vm_ok = checks(ct, vm)
+    ratio = vm["median"] / ct["median"] if ct["median"] else float("inf")
+    detail = [tr("Containers started faster than VMs: the 95% CIs do not overlap.") if faster else
+              tr("Containers did not start clearly faster than VMs: the 95% CIs overlap or are reversed."),
+              _range_sentence(ct, "container", ct_ok, tr), _range_sentence(vm, "vm", vm_ok, tr)]
+    if vm.get("accelerator") == "tcg":
+        detail.append(tr("The VM ran under TCG (software emulation); with KVM it would boot faster still."))
+    by = tr("{ratio} (VM start ÷ container start)").format(ratio=ratio_text(tr, ratio))
+    return sentence(tr, Verdict(combine([faster, ct_ok, vm_ok]), by, "ci"), tr(CLAIM), " ".join(detail))
+
+
+def passage(data: ChartInput, tr: Translator) -> str:
+    """Per dataset, the verdict on the deck's platforms (the variants are on the chart, not in the claim)."""
+
+    def one(dataset: str) -> str:
+        mine = by_platform(data, dataset)
+        if "container" not in mine or "vm" not in mine:
+            return ""
+        return verdict_sentence(mine["container"], mine["vm"], tr)
+
+    return per_dataset(data, one, tr("No verdict: the container and the VM were not both measured."))
