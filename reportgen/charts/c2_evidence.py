@@ -16,7 +16,7 @@ import pandas as pd
 from reportgen.charts import ChartInput
 from reportgen.i18n.catalogs import Translator
 from reportgen.pages.contexts import EvidenceLink
-from reportgen.charts.common import ratio_text
+from reportgen.charts.common import ratio_text, size_unit
 from reportgen.charts.c6_consistency import distinct_text
 
 Figure = Callable[[dict, Translator], str]
@@ -136,9 +136,12 @@ def image_size(inputs: Mapping[str, ChartInput], platform: str, tr: Translator) 
         return []
     measured = data.measured
     mine = measured[measured["platform"] == platform] if not measured.empty else measured
+    # one unit across the matrix row: every platform's image in the unit of the largest (742 KiB beside 1.89 MiB
+    # would read as a smaller number for the smaller unit's sake)
+    unit = size_unit(measured.groupby(["dataset", "platform"])["value"].sum()) if not measured.empty else None
     links = []
     for dataset, rows in mine.groupby("dataset", sort=False) if not mine.empty else []:
-        text = tr("image {value}").format(value=tr.bytes_iec(float(rows["value"].sum())))
+        text = tr("image {value}").format(value=tr.bytes_iec(float(rows["value"].sum()), unit=unit))
         links.append(EvidenceLink("C4", "#chart-C4", text + (f" · {dataset}" if data.multi else "")))
     return links or [EvidenceLink("C4", "", tr("not measured"))]
 
