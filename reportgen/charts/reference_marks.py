@@ -1,9 +1,10 @@
 """Published figures (references.toml) as marks on a chart with a row per platform: grey hollow diamonds named
 by a short label, the third kind of mark beside our measurement and the deck's claim, never data.
 
-A mark sits on the first row of the platform it compares with (crun's figure on the crun row) when that was
-measured, else on the row of its family's deck platform, and nowhere when neither was. Its value is in the
-notes under the chart (reference_notes.py); the chart shows where it falls.
+Two placements: on a log axis of dots (C3) a mark sits on the first row of the platform it compares with
+(crun's figure on the crun row) when that was measured, else on its family's deck platform's row, named by
+its label; where rows carry bars (C1, C5, C9, C10) it gets a row of its own, "name (published)", with its
+value beside it. Conditions and source are in the notes under the chart (reference_notes.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from reportgen.charts.base import REFERENCE_COLOUR
 from reportgen.charts.references import Reference, for_chart
 from reportgen.i18n.catalogs import Translator
 
-COLUMNS = ["label", "x", "text", "kind", "end_at_mark"]
+COLUMNS = ["label", "x", "text", "kind"]
 SECONDS = {"s": 1.0, "ms": 1e-3, "us": 1e-6}
 BYTES = {"B": 1.0, "KiB": 2.0**10, "MiB": 2.0**20, "GiB": 2.0**30}
 
@@ -64,7 +65,7 @@ def row_marks(chart_id: str, metric: str, rows: pd.DataFrame, tr: Translator,
         x = to_x(ref) if ref.metric == metric else None
         if label is not None and x is not None:
             out.append({"label": label, "x": x, "text": ref.mark_label, "kind": tr("Published figure (a reference, not data)")})
-    marks = pd.DataFrame(out, columns=COLUMNS[:4]).sort_values(["label", "x"], kind="stable")
+    marks = pd.DataFrame(out, columns=COLUMNS).sort_values(["label", "x"], kind="stable")
     crowded = marks.groupby("label")["x"].transform("size") > 1
     marks["end_at_mark"] = crowded & (marks.groupby("label").cumcount() == 0)
     return marks.reset_index(drop=True)
@@ -75,11 +76,8 @@ def mark_layers(marks: pd.DataFrame, x_scale: alt.Scale, y: alt.Y, *, dy: float 
     """The diamonds (with one key entry) and their names just below the row's centre line."""
     if marks.empty:
         return []
-    shape = alt.Shape("kind:N", scale=alt.Scale(domain=[marks["kind"].iloc[0]], range=["diamond"]),
-                      legend=alt.Legend(title=None, orient="bottom") if legend else None)
     chart = alt.Chart(marks)
-    layers = [chart.mark_point(filled=False, size=70, strokeWidth=1.6, color=REFERENCE_COLOUR, opacity=1).encode(
-        x=alt.X("x:Q", scale=x_scale), y=y, shape=shape)]
+    layers = [_diamonds(chart, marks, x_scale, y, legend)]
     for end in (True, False):
         layers.append(chart.transform_filter(alt.datum.end_at_mark == end).mark_text(
             align="right" if end else "left", dx=-4 if end else 4, dy=dy, baseline="top", fontSize=9.5,
@@ -100,7 +98,7 @@ def reference_rows(chart_id: str, metric: str, platforms: "pd.Series | list[str]
             continue
         out.append({"label": tr("{name} (published)").format(name=ref.mark_label), "x": x, "text": text(ref, x),
                     "kind": tr("Published figure (a reference, not data)")})
-    return pd.DataFrame(out, columns=["label", "x", "text", "kind"])
+    return pd.DataFrame(out, columns=COLUMNS)
 
 
 def row_layers(rows: pd.DataFrame, x_scale: alt.Scale, y: alt.Y, *, legend: bool = False) -> list[alt.Chart]:
@@ -108,12 +106,17 @@ def row_layers(rows: pd.DataFrame, x_scale: alt.Scale, y: alt.Y, *, legend: bool
     label says "published")."""
     if rows.empty:
         return []
-    shape = alt.Shape("kind:N", scale=alt.Scale(domain=[rows["kind"].iloc[0]], range=["diamond"]),
-                      legend=alt.Legend(title=None, orient="bottom") if legend else None)
     chart = alt.Chart(rows)
     return [
-        chart.mark_point(filled=False, size=70, strokeWidth=1.6, color=REFERENCE_COLOUR, opacity=1).encode(
-            x=alt.X("x:Q", scale=x_scale), y=y, shape=shape),
+        _diamonds(chart, rows, x_scale, y, legend),
         chart.mark_text(align="left", dx=8, fontSize=10.5, color="#555555").encode(
             x=alt.X("x:Q", scale=x_scale), y=y, text="text:N"),
     ]
+
+
+def _diamonds(chart: alt.Chart, marks: pd.DataFrame, x_scale: alt.Scale, y: alt.Y, legend: bool) -> alt.Chart:
+    """Grey hollow diamonds at x, with one key entry ("published figure, a reference") when `legend`."""
+    shape = alt.Shape("kind:N", scale=alt.Scale(domain=[marks["kind"].iloc[0]], range=["diamond"]),
+                      legend=alt.Legend(title=None, orient="bottom") if legend else None)
+    return chart.mark_point(filled=False, size=70, strokeWidth=1.6, color=REFERENCE_COLOUR, opacity=1).encode(
+        x=alt.X("x:Q", scale=x_scale), y=y, shape=shape)
