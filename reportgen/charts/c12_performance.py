@@ -56,6 +56,9 @@ FAMILY_REF = {"vm": "vm", "container": "container"}
 REF_SHAPES = {"vm": "diamond", "container": "square"}
 WIDTH = 430
 BAND = 12
+CROWDED_BAND = 30.0
+"""With more than four series (all seven platforms in the report and handout), the series of one benchmark
+share this many pixels, so that sixteen benchmarks still fit one A4 page (12 px each would be 1,472 px)."""
 
 
 def _higher(metric: str) -> bool:
@@ -136,13 +139,15 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         domain=series, range=[platform_hex(p) for p in dict.fromkeys(points["platform"])])
     colour = alt.Color("series:N", scale=colours, sort=series, legend=alt.Legend(title=None, orient="top", columns=2))
     offset = alt.YOffset("series:N", sort=series)
+    band = BAND if len(series) <= 4 else CROWDED_BAND / len(series)
+    dot = 42 if len(series) <= 4 else 22
     base = alt.Chart(points[["benchmark", "series", "perf", "perf_low", "perf_high", "text"]])
     layers: list[alt.Chart] = [
         alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#444444", strokeDash=[4, 3]).encode(
             x=alt.X("x:Q", scale=x_scale, axis=axis)),
         base.mark_rule(strokeWidth=2).encode(x=alt.X("perf_low:Q", scale=x_scale), x2="perf_high:Q", y=y,
                                              yOffset=offset, color=colour),
-        base.mark_point(filled=True, size=42, opacity=1).encode(x=alt.X("perf:Q", scale=x_scale), y=y,
+        base.mark_point(filled=True, size=dot, opacity=1).encode(x=alt.X("perf:Q", scale=x_scale), y=y,
                                                                 yOffset=offset, color=colour),
     ]
     refs = refs.assign(series=[next((lab for lab, p in zip(points["series"], points["platform"]) if p == f), None)
@@ -159,7 +164,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
             x=alt.X("x_low:Q", scale=x_scale), x2="x_high:Q", y=y, yOffset=offset))
         layers.append(rb.mark_point(color=REFERENCE_COLOUR, filled=False, size=70, strokeWidth=1.6).encode(
             x=alt.X("x:Q", scale=x_scale), y=y, yOffset=offset, shape=shape))
-    height = len(order) * (BAND * max(len(series), 1) + 8)
+    height = len(order) * (band * max(len(series), 1) + 8)
     return alt.layer(*layers).properties(width=WIDTH, height=height)
 
 
