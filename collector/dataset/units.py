@@ -111,6 +111,8 @@ class Units:
             return "—"
         if unit == "s":
             return self.seconds(value)
+        if unit == "ms":  # a latency reported in ms (fio, sockperf, redis-benchmark): the language's duration word
+            return self.seconds(value / 1000, unit="ms")
         if unit == "bytes":
             if value < 0:
                 return self.number(value)

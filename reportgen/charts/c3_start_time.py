@@ -17,7 +17,6 @@ import pandas as pd
 import pyarrow as pa
 
 from collector.dataset import duration_unit
-from reportgen.charts.c3_verdict import passage
 from reportgen.charts.reference_marks import deck_platform, in_seconds, mark_layers, row_marks
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
@@ -201,6 +200,5 @@ DEFINITION = register(
         draw=draw,
         table=table,
         describe=describe,
-        passage=passage,
     )
 )

@@ -85,7 +85,8 @@ def classroom_claims(claims: Sequence["Claim"], quote: str = "") -> tuple[tuple[
     """
     from dataclasses import replace
 
-    parts = [[s for t in c.texts for s in (sentences(t) if c.kind == "measured" else [t])] for c in claims]
+    parts = [[piece for t in c.texts for s in (sentences(t) if c.kind == "measured" else [t])
+              for piece in (_clauses(s) if c.kind == "measured" else [s])] for c in claims]
     shown = [p[:1] for p in parts]
     used = words(quote) + sum(words(c.label) + sum(map(words, kept)) for c, kept in zip(claims, shown))
     rest: list[str] = []
@@ -99,6 +100,13 @@ def classroom_claims(claims: Sequence["Claim"], quote: str = "") -> tuple[tuple[
     return tuple(
         replace(c, texts=(_joined(kept),) if c.kind == "measured" else tuple(kept)) for c, kept in zip(claims, shown)
     ), rest
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A measured sentence cut at its semicolons (one clause per platform, as C12's passage lists them), so
+    the slide keeps as many whole clauses as the budget allows."""
+    pieces = sentence.split("; ")
+    return [p if i == len(pieces) - 1 else p + ";" for i, p in enumerate(pieces)]
 
 
 def _joined(parts: Sequence[str]) -> str:
