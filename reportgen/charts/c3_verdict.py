@@ -39,23 +39,34 @@ def checks(ct: dict, vm: dict) -> list[bool | None]:
     return [faster, in_range(ct, "container"), in_range(vm, "vm")]
 
 
-def _range_sentence(row: dict, platform: str, agrees: bool | None, tr: Translator) -> str:
-    value = tr.seconds(row["median"])
-    if platform == "container":
-        if agrees:
-            return tr("A container started in {value}: within the deck's “seconds”.").format(value=value)
-        if agrees is None:
-            return tr("A container started in {value}: its CI straddles the bounds of “seconds”.").format(value=value)
-        if row["median"] < RANGES["container"][0]:
-            return tr("A container started in {value}: faster than the deck's “seconds”.").format(value=value)
-        return tr("A container started in {value}: slower than the deck's “seconds”.").format(value=value)
+SENTENCES: dict[str, dict[str, str]] = {
+    "container": {
+        "within": N_("A container started in {value}: within the deck's “seconds”."),
+        "straddles": N_("A container started in {value}: its CI straddles the bounds of “seconds”."),
+        "faster": N_("A container started in {value}: faster than the deck's “seconds”."),
+        "slower": N_("A container started in {value}: slower than the deck's “seconds”."),
+    },
+    "vm": {
+        "within": N_("A VM booted in {value}: within the deck's “minutes”."),
+        "straddles": N_("A VM booted in {value}: its CI straddles the bounds of “minutes”."),
+        "faster": N_("A VM booted in {value}: faster than the deck's “minutes”."),
+        "slower": N_("A VM booted in {value}: slower than the deck's “minutes”."),
+    },
+}
+"""Per platform, the sentence for each outcome of `in_range`."""
+
+
+def _outcome(row: dict, platform: str, agrees: bool | None) -> str:
     if agrees:
-        return tr("A VM booted in {value}: within the deck's “minutes”.").format(value=value)
+        return "within"
     if agrees is None:
-        return tr("A VM booted in {value}: its CI straddles the bounds of “minutes”.").format(value=value)
-    if row["median"] < RANGES["vm"][0]:
-        return tr("A VM booted in {value}: faster than the deck's “minutes”.").format(value=value)
-    return tr("A VM booted in {value}: slower than the deck's “minutes”.").format(value=value)
+        return "straddles"
+    return "faster" if row["median"] < RANGES[platform][0] else "slower"
+
+
+def _range_sentence(row: dict, platform: str, agrees: bool | None, tr: Translator) -> str:
+    msgid = SENTENCES[platform][_outcome(row, platform, agrees)]
+    return tr(msgid).format(value=tr.seconds(row["median"]))
 
 
 def verdict_sentence(ct: dict, vm: dict, tr: Translator) -> str:
