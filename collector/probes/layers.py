@@ -75,11 +75,18 @@ def roles(entries: list[dict[str, Any]], declared: list[str] | None = None) -> l
     return ["base_os" if i == 0 else "app" if i == n - 1 else "runtime" for i in range(n)]
 
 
+OVERLAY_DRIVERS = ("overlay2", "overlay")
+"""Storage drivers whose layer folders `overlay_folders` reads: Docker's and Podman's."""
+
+
 def overlay_folders(attrs: dict[str, Any]) -> list[Path] | None:
-    """The image's overlay2 layer folders, oldest first; None for another storage driver."""
+    """The image's overlay layer folders, oldest first; None for another storage driver.
+
+    Docker's `overlay2` and Podman's `overlay` (containers/storage) report them alike: `UpperDir` is the
+    newest layer's `diff`, `LowerDir` the others' newest first, each in a folder of its own."""
     driver = attrs.get("GraphDriver") or {}
     data = driver.get("Data") or {}
-    if driver.get("Name") != "overlay2" or not data.get("UpperDir"):
+    if driver.get("Name") not in OVERLAY_DRIVERS or not data.get("UpperDir"):
         return None
     lower = [d for d in (data.get("LowerDir") or "").split(":") if d]
     return [Path(d).parent for d in [*reversed(lower), data["UpperDir"]]]

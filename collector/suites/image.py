@@ -135,7 +135,7 @@ class ImageSuite(Suite):
             common = dict(phase=layer.role, instance=layer.index, started_at=started)
             self._row(session, name, "image_bytes", layer.size, detail=detail, **common)
             if layer.folder is None:
-                err = "layer folder unknown (storage driver is not overlay2, or history and layers do not pair)"
+                err = "layer folder unknown (storage driver is neither overlay2 nor overlay, or history and layers do not pair)"
                 self._row(session, name, "image_allocated_bytes", None, error=err, detail=detail, **common)
                 continue
             diff, whole = usage([layer.folder / "diff"]), usage([layer.folder])

@@ -24,6 +24,7 @@ import time
 from typing import Any
 
 from collector.dataset import charts_of
+from collector.dataset.families import BY_NAME
 from collector.platforms import Instance, Platform
 from collector.suites.base import Session, Suite
 from collector.suites.measurement_errors import MEASUREMENT_ERRORS, one_line
@@ -44,9 +45,11 @@ SETTING_KEYS = ("t", "threads", "cpu_prime", "cpu_events", "mem_block", "syscall
                 "fio_ramp", "redis_n", "redis_cap", "redis_c", "redis_tests", "only")
 FIXED_TIME_BENCHMARKS = 14
 """Benchmarks that run for `t` seconds each (everything but dd and redis)."""
-SLOWDOWN = {"tcg": 2.0}
-"""How much longer a driver run takes, roughly, where guest code is emulated (TCG): fixed-time benchmarks
-do not slow down, fixed work (dd, Redis) and sysbench's 64 MiB memory events do."""
+SLOWDOWN = {"tcg": 2.0, "runsc": 4.0}
+"""How much longer a driver run takes, roughly, where guest code is emulated (TCG) or every system call
+is trapped by gVisor's Sentry (runsc, ptrace platform): fixed-time benchmarks do not slow down, fixed work
+(dd's 2,000,000 one-byte system calls, Redis) and sysbench's 64 MiB memory events do. Golden v3 measured
+runsc's run at 3.8× the bare process's in its warm-up and cut the later ones off at 240 s."""
 BOOT_S = {"tcg": 15.0, "kvm": 3.0}
 DEADLINE_FACTOR = 4.0
 """Deadline for the driver's last line = this × the run's estimated time (and at least --timeout)."""
@@ -65,11 +68,18 @@ def settings_of(session: Session) -> dict[str, str]:
     return out
 
 
-def estimated_run_s(settings: dict[str, str], accelerator: str) -> float:
-    """Rough seconds for one driver run (start included) on a platform with this accelerator."""
+def runtime_of(platform_name: str) -> str:
+    """The OCI runtime a registry platform runs (`none` for bare processes and VMs, or a name not registered)."""
+    variant = BY_NAME.get(platform_name)
+    return variant.runtime if variant else "none"
+
+
+def estimated_run_s(settings: dict[str, str], platform: Platform) -> float:
+    """Rough seconds for one driver run (start included) on this platform (its accelerator and OCI runtime)."""
     t = float(settings.get("t", "2"))
     on_host = FIXED_TIME_BENCHMARKS * t + 6.0  # + dd, Redis and the servers' start on a bare host
-    return on_host * SLOWDOWN.get(accelerator, 1.0) + BOOT_S.get(accelerator, 1.0)
+    slowdown = max(SLOWDOWN.get(platform.accelerator, 1.0), SLOWDOWN.get(runtime_of(platform.name), 1.0))
+    return on_host * slowdown + BOOT_S.get(platform.accelerator, 1.0)
 
 
 class PerformanceSuite(Suite):
@@ -81,7 +91,7 @@ class PerformanceSuite(Suite):
 
     def estimate_s(self, session: Session) -> float:
         settings = settings_of(session)
-        per_rep = sum(estimated_run_s(settings, p.accelerator) for p in session.platforms.values())
+        per_rep = sum(estimated_run_s(settings, p) for p in session.platforms.values())
         return (session.warmup + session.repeat) * per_rep
 
     def run(self, session: Session) -> None:
@@ -116,7 +126,7 @@ class PerformanceSuite(Suite):
     def _one(self, session: Session, platform: Platform, workload: Perf, common: dict[str, Any],
              meta: dict[str, Any]) -> None:
         started = utc_now()
-        deadline_s = max(session.ctx.timeout, DEADLINE_FACTOR * estimated_run_s(meta["settings"], platform.accelerator))
+        deadline_s = max(session.ctx.timeout, DEADLINE_FACTOR * estimated_run_s(meta["settings"], platform))
         inst: Instance | None = None
         try:
             workload.reset_scratch()
@@ -125,6 +135,8 @@ class PerformanceSuite(Suite):
             watch = inst.handle["watch"]
             done_at = watch.wait_for(workload.done_marker, inst.requested_at + deadline_s)
             lines = [line for _, line in watch.lines()]
+            ended = f"the instance's output ended before {workload.done_marker} (last: {watch.tail(2)})" \
+                if watch.closed else f"no {workload.done_marker} within {deadline_s:.0f} s"
         except MEASUREMENT_ERRORS as exc:  # a failed start is a row per metric, not a lost run
             self._missing(session, common, started, one_line(exc), meta, EXPECTED)
             return
@@ -135,7 +147,7 @@ class PerformanceSuite(Suite):
         found, info, done = blocks(lines)
         meta = {**meta, "instance_info": info, "start_time_s": round(inst.start_time, 6)}
         if done_at is None:
-            meta["cut_off"] = f"no {workload.done_marker} within {deadline_s:.0f} s"
+            meta["cut_off"] = ended
         wanted = set(meta["settings"].get("only", "").split(",")) - {""} or set(EXPECTED)
         seen = set()
         for block in found:

@@ -40,6 +40,7 @@ DONE_MARKER = "VMCB-DONE"
 VM_MEMORY_MIB = 512
 """redis + a 64 MiB sysbench block + fio's page cache when buffered; the guest's RAM is otherwise idle."""
 SCRATCH_DISK_MIB = 256
+"""The VM scratch disk's least size; a larger `fio_size` makes it larger (`scratch_disk_mib`)."""
 VM_DISK_CACHE = ("unsafe", "none")
 """QEMU cache modes of the root disk (read-only, so unsafe costs nothing) and the scratch disk (O_DIRECT on the host)."""
 CONTAINER_SCRATCH = ("overlay", "volume", "tmpfs")
@@ -60,6 +61,24 @@ def settings_cmdline(settings: dict[str, str]) -> str:
         if not v or any(c.isspace() for c in v):
             raise ValueError(f"perf setting {k}={v!r}: kernel arguments cannot carry empty or spaced values")
     return " ".join(f"vmcb.{a}" for a in settings_argv(settings))
+
+
+def size_kib(size: str) -> int:
+    """A fio size (1024, 64k, 64M, 1G) in KiB, read as the driver's `kib()` reads it."""
+    units = {"k": 1, "m": 1024, "g": 1024 * 1024}
+    text = size.strip().lower()
+    if text[-1:] in units and text[:-1].isdigit():
+        return int(text[:-1]) * units[text[-1]]
+    if text.isdigit():
+        return int(text) // 1024
+    raise ValueError(f"fio_size={size!r} is not a size (e.g. 64M, 1G)")
+
+
+def scratch_disk_mib(fio_size: str | None) -> int:
+    """Room for fio's file twice over (the driver wants at most half the free space) and ext4's own blocks."""
+    if not fio_size:
+        return SCRATCH_DISK_MIB
+    return max(SCRATCH_DISK_MIB, 2 * -(-size_kib(fio_size) // 1024) + 64)
 
 
 def make_scratch_disk(path: Path, mib: int = SCRATCH_DISK_MIB) -> Path:
@@ -113,6 +132,7 @@ class Perf(Workload):
         self.container_scratch = container_scratch
         self.scratch_root = cache_dir() / "perf-scratch" / str(os.getpid())
         """Per collector process: the host folder (process, container volume) and the VM's scratch image."""
+        self.scratch_mib = scratch_disk_mib(self.settings.get("fio_size"))
 
     @property
     def scratch_host(self) -> Path:
@@ -127,7 +147,7 @@ class Perf(Workload):
         shutil.rmtree(self.scratch_host, ignore_errors=True)
         self.scratch_host.mkdir(parents=True, exist_ok=True)
         if self.scratch_image.exists():
-            make_scratch_disk(self.scratch_image)
+            make_scratch_disk(self.scratch_image, self.scratch_mib)
 
     def remove_scratch(self) -> None:
         shutil.rmtree(self.scratch_root, ignore_errors=True)
@@ -185,7 +205,7 @@ class Perf(Workload):
     def vm(self, kernel: Any) -> VmSpec:
         disk, disk_sha = ext4_image(self.tree)
         self.scratch_root.mkdir(parents=True, exist_ok=True)
-        scratch = make_scratch_disk(self.scratch_image)
+        scratch = make_scratch_disk(self.scratch_image, self.scratch_mib)
         driver_entries, load_driver = virtio_blk_initramfs(kernel.modules)
         extra = [initramfs.directory("newroot"), *driver_entries]
         init = init_script(["/bin/busybox", "switch_root", "/newroot", "/bin/sh", DRIVER], vm_init_extra(load_driver))
@@ -193,7 +213,7 @@ class Perf(Workload):
         return VmSpec(path, {
             "initramfs_sha256": digest, "disk_sha256": disk_sha, "disk_bytes": disk.stat().st_size,
             "disk_format": "raw ext4 root (read-only, cache=unsafe) + empty raw ext4 scratch disk "
-                           f"({SCRATCH_DISK_MIB} MiB, cache=none), virtio-blk",
+                           f"({self.scratch_mib} MiB, cache=none), virtio-blk",
             "fio_scratch": self.scratch_facts()["vm"],
         }, disks=(disk, scratch), append=settings_cmdline(self.settings) if self.settings else "",
             memory_mib=VM_MEMORY_MIB, disk_cache=VM_DISK_CACHE)

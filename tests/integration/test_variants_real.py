@@ -108,3 +108,20 @@ def test_cleanup_removes_podman_containers_and_orphan_gvisor_sandboxes(tmp_path:
     assert done.returncode == 0, done.stderr
     assert "podman container" in done.stdout and "gVisor sandbox ffffffffffff" in done.stdout, done.stdout
     assert not podman_labelled() and not runsc_processes()
+
+
+def test_podman_image_layers_are_sized_from_its_own_overlay_folders(tmp_path: Path) -> None:
+    out = tmp_path / "ds"
+    done = run_collector("run", "--suite", "image", "--platform", "podman", "--repeat", "1", "--warmup", "0",
+                         "--out", str(out), timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [r for r in read_dataset(out).samples.to_pylist() if r["platform"] == "podman" and r["chart_id"] == "C4"]
+    by_metric = {m: [r for r in rows if r["metric"] == m] for m in ("image_bytes", "image_apparent_bytes", "image_allocated_bytes")}
+    assert all(r["ok"] for r in rows), [r["error"] for r in rows]
+    assert len(by_metric["image_allocated_bytes"]) == len(by_metric["image_bytes"]) >= 1
+    for layer, apparent, allocated in zip(*by_metric.values()):
+        folder = json.loads(allocated["detail"])["folder"]
+        assert folder.startswith("/var/lib/containers/storage/overlay/"), folder
+        # Podman's history gives the layer's tar size (headers and padding included), Docker's the files' bytes
+        assert apparent["value"] <= layer["value"] <= apparent["value"] * 1.1
+        assert allocated["value"] >= apparent["value"] * 0.9

@@ -85,6 +85,8 @@ def test_a_failed_start_and_a_cut_off_run_are_ok_false_rows_with_the_reason(monk
     container = {r["metric"]: r for r in rows if r["platform"] == "container"}
     assert container["cpu_single_events_per_s"]["ok"]
     assert not container["net_tcp_bandwidth"]["ok"] and "not run" in container["net_tcp_bandwidth"]["error"]
+    # the instance's output ended (it exited): said so, with its last line, rather than a deadline it never met
+    assert "output ended before VMCB-DONE (last: " in container["net_tcp_bandwidth"]["error"]
     assert not container["redis_get_rps"]["ok"] and not container["run_time"]["ok"]
 
 
@@ -111,3 +113,23 @@ def test_the_vm_scratch_disk_is_opened_with_cache_none_and_the_root_disk_stays_u
     with pytest.raises(ValueError, match="cache mode"):
         plat.argv("tcg", 0, tmp_path / "pid")
     plat.close()
+
+
+def test_gvisor_and_tcg_runs_get_a_deadline_for_their_slowdown() -> None:
+    settings = performance.PROFILES["standard"]
+    bare = performance.estimated_run_s(settings, FakePlatform("container", ""))
+    gvisor = performance.estimated_run_s(settings, FakePlatform("gvisor", ""))
+    vm = performance.estimated_run_s(settings, FakePlatform("vm", "", accelerator="tcg"))
+    # golden v3: gVisor's warm-up run took 191 s beside the container's 51 s, and 240 s cut the others off
+    assert performance.DEADLINE_FACTOR * gvisor > 3 * 240
+    assert gvisor > 3 * bare and vm > bare
+
+
+def test_the_vm_scratch_disk_holds_fio_s_file_twice_over() -> None:
+    from collector.workloads.perf import SCRATCH_DISK_MIB, scratch_disk_mib, size_kib
+
+    assert size_kib("96M") == 96 * 1024 and size_kib("1g") == 1024 * 1024 and size_kib("2048") == 2
+    assert scratch_disk_mib("96M") == SCRATCH_DISK_MIB and scratch_disk_mib(None) == SCRATCH_DISK_MIB
+    assert scratch_disk_mib("1G") == 2 * 1024 + 64
+    with pytest.raises(ValueError, match="not a size"):
+        size_kib("lots")
