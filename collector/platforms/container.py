@@ -36,6 +36,21 @@ def docker_client(timeout: int = 30):  # type: ignore[no-untyped-def]
         raise PlatformUnavailable(f"no Docker Engine answers at {where} ({reason}); {START_DOCKER_HINT}") from None
 
 
+def exit_state(container: Any) -> str:
+    """The engine's word on why a container ended: exit code, OOM kill, error (for a start that failed)."""
+    try:
+        container.reload()
+        state = container.attrs.get("State") or {}
+    except Exception as exc:  # the engine may have removed it already
+        return f"state unknown: {type(exc).__name__}"
+    parts = [f"exit code {state.get('ExitCode')}"]
+    if state.get("OOMKilled"):
+        parts.append("killed by the OOM killer")
+    if state.get("Error"):
+        parts.append(str(state["Error"])[:200])
+    return ", ".join(parts)
+
+
 class ContainerPlatform(Platform):
     name = "container"
     phases = ("created", "started", "ready")
@@ -83,8 +98,10 @@ class ContainerPlatform(Platform):
             self.stop(inst)
             raise StartFailed(f"container failed: {str(exc).splitlines()[0]}", inst.phases) from None
         if ready is None:
+            why = (f"container exited before ready ({exit_state(container)})" if watch.closed
+                   else f"container not ready within {self.ctx.timeout:g} s")
             self.stop(inst)
-            raise StartFailed(f"container not ready within {self.ctx.timeout:g} s: {watch.tail() or 'no output'}", inst.phases)
+            raise StartFailed(f"{why}: {watch.tail() or 'no output'}", inst.phases)
         inst.mark("ready", ready)
         return inst
 

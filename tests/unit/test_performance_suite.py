@@ -133,3 +133,20 @@ def test_the_vm_scratch_disk_holds_fio_s_file_twice_over() -> None:
     assert scratch_disk_mib("1G") == 2 * 1024 + 64
     with pytest.raises(ValueError, match="not a size"):
         size_kib("lots")
+
+
+def test_a_container_that_ended_before_ready_says_how() -> None:
+    from collector.platforms.container import exit_state
+
+    class Ended:
+        attrs = {"State": {"ExitCode": 137, "OOMKilled": True, "Error": ""}}
+
+        def reload(self) -> None:
+            pass
+
+    class Gone:
+        def reload(self) -> None:
+            raise RuntimeError("removed")
+
+    assert exit_state(Ended()) == "exit code 137, killed by the OOM killer"
+    assert exit_state(Gone()) == "state unknown: RuntimeError"
