@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from collector.dataset import duration_unit
 from reportgen.charts.reference_marks import deck_platform, in_seconds, mark_layers, row_marks
+from reportgen.charts import c3_verdict
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from reportgen.load.summaries import Selection, median_summary
@@ -200,5 +201,6 @@ DEFINITION = register(
         draw=draw,
         table=table,
         describe=describe,
+        passage=c3_verdict.passage,
     )
 )

@@ -4,7 +4,7 @@ The claim has three parts, each checked on the deck's own platforms
 (Docker + runc, QEMU's default machine):
 - containers start faster than VMs: the VM's 95% CI of the median lies
   wholly above the container's;
-- a container starts in seconds: its CI lies within [1 s, 1 min);
+- a container starts in seconds: its CI lies below 1 min (sooner is more than the deck claims, not less);
 - a VM starts in minutes: its CI lies within [1 min, 1 h).
 A CI wholly outside its range disagrees, one that straddles a bound is no
 evidence either way. All measured parts agree: confirmed; none: contradicted;
@@ -19,8 +19,9 @@ from reportgen.charts.verdicts import Verdict, ci_change, combine, sentence
 from reportgen.i18n.catalogs import N_, Translator
 
 CLAIM = N_("VMs boot in minutes, containers start in seconds")
-RANGES: dict[str, tuple[float, float]] = {"container": (1.0, 60.0), "vm": (60.0, 3600.0)}
-"""The seconds the deck's words stand for: "seconds" is [1 s, 1 min), "minutes" is [1 min, 1 h)."""
+RANGES: dict[str, tuple[float, float]] = {"container": (0.0, 60.0), "vm": (60.0, 3600.0)}
+"""The seconds the deck's words stand for: "seconds" is under a minute (the deck sets containers' speed
+against VMs' minutes, so a start in milliseconds bears the claim out), "minutes" is [1 min, 1 h)."""
 
 
 def in_range(row: dict, platform: str) -> bool | None:
@@ -43,7 +44,6 @@ SENTENCES: dict[str, dict[str, str]] = {
     "container": {
         "within": N_("A container started in {value}: within the deck's “seconds”."),
         "straddles": N_("A container started in {value}: its CI straddles the bounds of “seconds”."),
-        "faster": N_("A container started in {value}: faster than the deck's “seconds”."),
         "slower": N_("A container started in {value}: slower than the deck's “seconds”."),
     },
     "vm": {

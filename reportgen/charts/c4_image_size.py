@@ -27,6 +27,7 @@ from collector.dataset import exact_groups
 from reportgen.load.summaries import GROUP_KEYS, details, rows
 from reportgen.charts.common import MIB, bytes_cell, exact_bytes, labelled, ratio_text, size_unit
 from reportgen.charts.base import ChartDef, ChartInput, order_rows, per_dataset, register, row_label
+from reportgen.charts.verdicts import CONFIRMED, CONTRADICTED, Verdict, sentence
 
 METRICS = ("image_bytes", "image_apparent_bytes", "image_allocated_bytes")
 KEYS = (*GROUP_KEYS, "role", "instance")
@@ -250,13 +251,18 @@ def _passage_one(size: dict[str, float], tr: Translator) -> str:
     text = tr("Measured image sizes: {figures}.").format(figures=", ".join(figures))
     if vm is None or ct is None:
         return text
-    if vm > ct:
-        verdict = tr("The VM's image is {ratio} the container's, as the deck says (slide 7: VM images are large; "
-                     "slide 10: container images are small).").format(ratio=ratio_text(tr, vm / max(ct, 1.0)))
-    else:
-        verdict = tr("Unlike the deck's claim (slide 7), the VM's image is not larger than the container's here "
-                     "({ratio} of it).").format(ratio=ratio_text(tr, vm / max(ct, 1.0)))
-    return f"{text} {verdict}"
+    return image_verdict(vm, ct, text, tr)
+
+
+CLAIM = N_("VM images are large, container images are small")
+"""Slides 7 and 10 of the deck, as one claim the sizes can test."""
+
+
+def image_verdict(vm: float, ct: float, detail: str, tr: Translator) -> str:
+    """Exact sizes: the VM's image larger than the container's confirms the claim, else contradicts it."""
+    ratio = vm / max(ct, 1.0)
+    by = tr("{ratio} (VM image ÷ container image)").format(ratio=ratio_text(tr, ratio))
+    return sentence(tr, Verdict(CONFIRMED if vm > ct else CONTRADICTED, by, "exact_sizes"), tr(CLAIM), detail)
 
 
 DEFINITION = register(

@@ -17,6 +17,7 @@ WORDS = {CONFIRMED: N_("Confirmed"), CONTRADICTED: N_("Contradicted"), DEPENDS: 
 TESTS = {
     "ci": N_("95% CIs of the medians compared: a change counts only when the intervals do not overlap"),
     "exact": N_("exact counts compared"),
+    "exact_sizes": N_("exact sizes in bytes compared, no sampling"),
 }
 
 

@@ -18,7 +18,8 @@ from reportgen.bundled import bundled
 if TYPE_CHECKING:
     from reportgen.i18n.catalogs import Translator
     from reportgen.pages.contexts import ChartBlock
-    from reportgen.pages.slides import Claim, SlideFigure
+    from reportgen.pages.slide_claims import Claim
+    from reportgen.pages.slides import SlideFigure
 
 WORD_BUDGET = 60
 """Words of body text on one slide (title, footer and chart labels aside)."""
@@ -76,7 +77,7 @@ CHART_BOX = (888.0, 402.0 - 6.0 - 34.0 - 4.0)
 """A chart slide's figure: the body's width; its height (402 px less the slide's 6 px top rule) less the caption line."""
 
 
-def classroom_claims(claims: Sequence["Claim"], quote: str = "") -> tuple[tuple["Claim", ...], list[str]]:
+def classroom_claims(claims: Sequence["Claim"], quote: str = "", slack: int = 6) -> tuple[tuple["Claim", ...], list[str]]:
     """The claims a slide shows within WORD_BUDGET (whole bullets and sentences), and what goes to the notes.
 
     Every claim keeps its label and its first text, so the deck's words and
@@ -92,7 +93,7 @@ def classroom_claims(claims: Sequence["Claim"], quote: str = "") -> tuple[tuple[
     rest: list[str] = []
     for kept, texts in zip(shown, parts):
         for i, text in enumerate(texts[1:], start=1):
-            if used + words(text) > WORD_BUDGET - 6:  # the labels and the chart id read as words too
+            if used + words(text) > WORD_BUDGET - slack:  # words the PDF reads apart (×1.1, 95%) and a chart id
                 rest += texts[i:]
                 break
             kept.append(text)
@@ -105,13 +106,19 @@ def classroom_claims(claims: Sequence["Claim"], quote: str = "") -> tuple[tuple[
 def _clauses(sentence: str) -> list[str]:
     """A measured sentence cut at its semicolons (one clause per platform, as C12's passage lists them), so
     the slide keeps as many whole clauses as the budget allows."""
-    pieces = sentence.split("; ")
-    return [p if i == len(pieces) - 1 else p + ";" for i, p in enumerate(pieces)]
+    pieces, start, depth = [], 0, 0
+    for i, ch in enumerate(sentence):
+        depth += {"“": 1, "”": -1}.get(ch, 0)  # a quoted claim is not cut: its halves would mean nothing alone
+        if depth <= 0 and sentence.startswith("; ", i):
+            pieces.append(sentence[start:i + 1])
+            start = i + 2
+    return [*pieces, sentence[start:]]
 
 
 def _joined(parts: Sequence[str]) -> str:
-    """Sentences run on with a space; figures (`Platform: median`, no sentence end) with a middle dot."""
-    return " ".join(parts) if all(re.search(r"[.!?。]$", p) for p in parts) else " · ".join(parts)
+    """Sentences and clauses (cut at "; ") run on with a space; figures (`Platform: median`, no sentence end)
+    with a middle dot."""
+    return " ".join(parts) if all(re.search(r"[.!?。;]$", p) for p in parts) else " · ".join(parts)
 
 
 def slide_chart(fig: "SlideFigure", block: "ChartBlock | None", tr: "Translator", font_dir: Path,

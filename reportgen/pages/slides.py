@@ -28,9 +28,10 @@ from reportgen.pages.deck import DECK, DeckSlide
 from reportgen.charts.c2_matrix import COLUMNS as MATRIX_COLUMNS
 from reportgen.pages.slide_layout import (BODY_HEIGHT, BODY_WIDTH, SLIDE_HEIGHT, SLIDE_WIDTH, CellText,
                                           FigureInput, split_table, svg_size)
+from reportgen.pages.slide_claims import Claim, claim_slides, deck_claims
 from reportgen.pages.slide_fit import (CLASSROOM_PX, FONT_DIR, WORD_BUDGET, chunks, classroom_claims, fact_words,
                                       sentences, slide_chart, chart_slides, within)
-from reportgen.pages.contexts import ChartBlock, Cover, DataTable, Fact, FileDigest, LangLink, Matrix, ReportPage
+from reportgen.pages.contexts import ChartBlock, Cover, Fact, FileDigest, LangLink, Matrix, ReportPage
 
 MAX_CELL_EVIDENCE = 4  # measured lines a cell shows on a one-column matrix slide; more go to the notes
 REVEAL_VERSION = "6.0.2"
@@ -41,16 +42,6 @@ MATRIX_COLUMN_WIDTH = BODY_WIDTH
 
 
 # contexts -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A labelled box beside the chart: the deck's words, its reference figures, or what was measured."""
-
-    kind: str
-    """`deck`, `reference` or `measured` (CSS class and data attribute)."""
-    label: str
-    texts: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -184,52 +175,6 @@ def matrix_widths(column: int | None) -> tuple[float, ...]:
     return (first, *((BODY_WIDTH - first) / 3,) * 3) if column is None else (MATRIX_COLUMN_WIDTH * 0.3, MATRIX_COLUMN_WIDTH * 0.7)
 
 
-def headline(table: DataTable | None) -> tuple[str, ...]:
-    """`Platform: median` per row of a chart's numbers, when its table has one median per platform."""
-    if table is None or "platform" not in table.keys or "median" not in table.keys or "phase" in table.keys:
-        return ()
-    platform = table.keys.index("platform")
-    median = table.keys.index("median")
-    dataset = table.keys.index("dataset") if "dataset" in table.keys else None
-    lines = []
-    for row in table.rows:
-        if not row.cells[median].numeric:
-            continue
-        label = row.cells[platform].text
-        if dataset is not None:
-            label = f"{label} · {row.cells[dataset].text}"
-        lines.append(f"{label}: {row.cells[median].shown_alone}")
-    return tuple(lines[:6])
-
-
-def _claims(spec: DeckSlide, blocks: Sequence[ChartBlock | None], tr: Translator) -> tuple[Claim, ...]:
-    claims = []
-    if spec.bullets:
-        claims.append(Claim("deck", _deck_label(spec, tr), tuple(tr(b) for b in spec.bullets)))
-    if spec.references:
-        claims.append(
-            Claim("reference", tr("The deck's figure: a claim, not a measurement"), tuple(tr(r) for r in spec.references))
-        )
-    measured: list[str] = []
-    for block in blocks:
-        if block is None or block.svg is None:
-            continue
-        passage = getattr(block, "passage", None)
-        if passage:
-            measured.append(passage)
-        else:
-            measured.extend(headline(block.table))
-    if measured:
-        claims.append(Claim("measured", tr("Measured here"), tuple(measured)))
-    return tuple(claims)
-
-
-def _deck_label(spec: DeckSlide, tr: Translator) -> str:
-    if spec.deck:
-        return tr("The deck says (slide {number})").format(number=spec.deck)
-    return tr("The deck says (its comparison lists)")
-
-
 def _source(spec: DeckSlide, tr: Translator) -> str:
     if spec.deck:
         return tr("Source deck, slide {number}").format(number=spec.deck)
@@ -281,19 +226,22 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
         elif spec.kind == "charts":
             chosen = [blocks.get(cid) for cid in spec.charts]
             pairs = [figure(cid, b, tr) for cid, b in zip(spec.charts, chosen)]
-            claims, rest = classroom_claims(_claims(spec, chosen, tr), spec.quote)
+            (claims, rest), after = claim_slides(spec, chosen, tr)
             notes = (*_chart_notes([p[0] for p in pairs], chosen), *methods)
             add(spec, key=f"{spec.key}-deck", layout="claims", claims=claims, claims_size=CLASSROOM_PX,
                 quote=spec.quote, notes=(*rest, *notes))
             for n, (fig, block, part, suffix) in enumerate(chart_slides([p[0] for p in pairs], chosen)):
                 add(spec, key=spec.key if n == 0 else f"{spec.key}-{n + 1}", layout="chart", title=tr(spec.title) + suffix,
                     figures=(slide_chart(fig, block, tr, font_dir, part),), notes=notes)
+            if after is not None:
+                add(spec, key=f"{spec.key}-measured", layout="claims", claims=after[0], claims_size=CLASSROOM_PX,
+                    notes=(*after[1], *notes))
         elif spec.kind in ("matrix", "matrix-column"):
             column = None
             if spec.kind == "matrix-column":
                 column = [platform for platform, _ in MATRIX_COLUMNS].index(spec.platform)
-                deck_claims, rest = classroom_claims((Claim("deck", _deck_label(spec, tr), tuple(tr(b) for b in spec.bullets)),))
-                add(spec, key=f"{spec.key}-deck", kind="charts", layout="claims", claims=deck_claims,
+                column_claims, rest = classroom_claims(deck_claims(replace(spec, references=()), tr))
+                add(spec, key=f"{spec.key}-deck", kind="charts", layout="claims", claims=column_claims,
                     claims_size=CLASSROOM_PX, notes=(*rest, report.matrix.caption))
             matrix, evidence = report.matrix, []
             if column is None:  # three columns at 18 pt: verdicts on the slide, measured evidence in the notes

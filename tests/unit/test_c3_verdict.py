@@ -18,8 +18,9 @@ def _data(container: float, vm: float, spread: float = 0.05) -> ChartInput:
 
 @pytest.mark.parametrize(("container", "vm", "word_en", "word_ko"), [
     (5.0, 300.0, "Confirmed", "확인됨"),       # seconds and minutes, containers faster
-    (0.2, 2.0, "It depends", "조건에 따라 다름"),  # faster, but both quicker than the deck says
-    (0.2, 0.1, "Contradicted", "반박됨"),      # VMs faster, neither in the deck's range
+    (0.2, 2.0, "It depends", "조건에 따라 다름"),  # containers faster and in seconds, but VMs in seconds too
+    (0.28, 2.97, "It depends", "조건에 따라 다름"),  # golden v3 (TCG): 279 ms and 2.97 s
+    (70.0, 0.1, "Contradicted", "반박됨"),      # VMs faster, neither in the deck's range
 ])
 def test_the_verdict_follows_the_start_times(container: float, vm: float, word_en: str, word_ko: str) -> None:
     en = passage(_data(container, vm), translator("en"))
@@ -31,12 +32,13 @@ def test_the_verdict_follows_the_start_times(container: float, vm: float, word_e
 def test_the_sentence_names_the_test_and_by_how_much() -> None:
     en = passage(_data(0.2, 2.0), translator("en"))
     assert "by ×10.0 (VM start ÷ container start)" in en, en
-    assert "faster than the deck's “seconds”" in en and "faster than the deck's “minutes”" in en
+    assert "A container started in 200 ms: within the deck's “seconds”" in en, en
+    assert "faster than the deck's “minutes”" in en
     assert "95% CIs of the medians compared" in en
 
 
 def test_a_ci_across_a_bound_is_no_evidence_either_way() -> None:
-    en = passage(_data(1.0, 300.0, spread=0.3), translator("en"))  # 0.7-1.3 s straddles 1 s
+    en = passage(_data(60.0, 300.0, spread=0.3), translator("en"))  # 42-78 s straddles a minute
     assert "straddles" in en and ": Confirmed, by" in en  # the other two parts agree
 
 

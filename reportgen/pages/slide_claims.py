@@ -1,0 +1,102 @@
+"""The labelled claims a chart slide group shows: the deck's words, its figures, and what was measured.
+
+A deck slide's words and what was measured share one claims slide before the
+charts when both fit the classroom budget (slide_fit.WORD_BUDGET). When they
+do not, the deck's words keep that slide whole and what was measured (a
+verdict and its reasons) gets a slide of its own after the charts: claim,
+evidence, conclusion, and no bullet of the deck's cut to the notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from reportgen.i18n.catalogs import Translator
+from reportgen.pages.contexts import ChartBlock, DataTable
+from reportgen.pages.deck import DeckSlide
+from reportgen.pages.slide_fit import classroom_claims
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A labelled box beside the chart: the deck's words, its reference figures, or what was measured."""
+
+    kind: str
+    """`deck`, `reference` or `measured` (CSS class and data attribute)."""
+    label: str
+    texts: tuple[str, ...]
+
+
+Fitted = tuple[tuple[Claim, ...], list[str]]
+"""Claims cut to a slide's budget, and the texts that go to the speaker notes."""
+
+
+def headline(table: DataTable | None) -> tuple[str, ...]:
+    """`Platform: median` per row of a chart's numbers, when its table has one median per platform."""
+    if table is None or "platform" not in table.keys or "median" not in table.keys or "phase" in table.keys:
+        return ()
+    platform = table.keys.index("platform")
+    median = table.keys.index("median")
+    dataset = table.keys.index("dataset") if "dataset" in table.keys else None
+    lines = []
+    for row in table.rows:
+        if not row.cells[median].numeric:
+            continue
+        label = row.cells[platform].text
+        if dataset is not None:
+            label = f"{label} · {row.cells[dataset].text}"
+        lines.append(f"{label}: {row.cells[median].shown_alone}")
+    return tuple(lines[:6])
+
+
+def deck_label(spec: DeckSlide, tr: Translator) -> str:
+    if spec.deck:
+        return tr("The deck says (slide {number})").format(number=spec.deck)
+    return tr("The deck says (its comparison lists)")
+
+
+def deck_claims(spec: DeckSlide, tr: Translator) -> tuple[Claim, ...]:
+    """The deck's bullets and its own figures (a claim, not a measurement)."""
+    claims = []
+    if spec.bullets:
+        claims.append(Claim("deck", deck_label(spec, tr), tuple(tr(b) for b in spec.bullets)))
+    if spec.references:
+        claims.append(
+            Claim("reference", tr("The deck's figure: a claim, not a measurement"), tuple(tr(r) for r in spec.references))
+        )
+    return tuple(claims)
+
+
+def measured_claim(blocks: Sequence[ChartBlock | None], tr: Translator) -> Claim | None:
+    """Each drawn chart's passage (its verdict), or its `Platform: median` lines where it has none."""
+    measured: list[str] = []
+    for block in blocks:
+        if block is None or block.svg is None:
+            continue
+        passage = getattr(block, "passage", None)
+        if passage:
+            measured.append(passage)
+        else:
+            measured.extend(headline(block.table))
+    return Claim("measured", tr("Measured here"), tuple(measured)) if measured else None
+
+
+def claim_slides(spec: DeckSlide, blocks: Sequence[ChartBlock | None], tr: Translator) -> tuple[Fitted, Fitted | None]:
+    """The claims slide before the charts, and the measured slide after them (None when one slide holds both)."""
+    deck = deck_claims(spec, tr)
+    measured = measured_claim(blocks, tr)
+    together = classroom_claims((*deck, *((measured,) if measured else ())), spec.quote)
+    alone = classroom_claims(deck, spec.quote, ALONE_SLACK)
+    if measured is None or _kept(together) >= _kept(alone):
+        return together, None
+    return alone, classroom_claims((measured,), slack=ALONE_SLACK)
+
+
+ALONE_SLACK = 2
+"""Budget kept back on a slide of one kind of claim (slide_fit.classroom_claims keeps 6 where they mix)."""
+
+
+def _kept(fitted: Fitted) -> int:
+    """How many of the deck's texts (bullets and figures) a fitted slide shows."""
+    return sum(len(c.texts) for c in fitted[0] if c.kind != "measured")
