@@ -82,19 +82,21 @@ def measured_claim(blocks: Sequence[ChartBlock | None], tr: Translator) -> Claim
     return Claim("measured", tr("Measured here"), tuple(measured)) if measured else None
 
 
+ALONE_SLACK = 2
+"""Budget kept back on a slide of one kind of claim (slide_fit.classroom_claims keeps 6 where they mix)."""
+
+
 def claim_slides(spec: DeckSlide, blocks: Sequence[ChartBlock | None], tr: Translator) -> tuple[Fitted, Fitted | None]:
     """The claims slide before the charts, and the measured slide after them (None when one slide holds both)."""
     deck = deck_claims(spec, tr)
     measured = measured_claim(blocks, tr)
-    together = classroom_claims((*deck, *((measured,) if measured else ())), spec.quote)
+    if measured is None:
+        return classroom_claims(deck, spec.quote), None
+    together = classroom_claims((*deck, measured), spec.quote)
     alone = classroom_claims(deck, spec.quote, ALONE_SLACK)
-    if measured is None or _kept(together) >= _kept(alone):
+    if _kept(together) >= _kept(alone):
         return together, None
     return alone, classroom_claims((measured,), slack=ALONE_SLACK)
-
-
-ALONE_SLACK = 2
-"""Budget kept back on a slide of one kind of claim (slide_fit.classroom_claims keeps 6 where they mix)."""
 
 
 def _kept(fitted: Fitted) -> int:
