@@ -21,6 +21,7 @@ from typing import Any
 from collector.probes import memory
 from collector.suites.measurement_errors import MEASUREMENT_ERRORS, one_line
 from collector.platforms import Instance, Platform, PlatformUnavailable
+from collector.platforms.container import exit_state
 from collector.platforms.server_cgroup import CgroupUnavailable, ServerCgroup
 from collector.suites.records import utc_now
 from collector.suites.roles import open_role
@@ -50,10 +51,11 @@ def _hog_memory(instance: Instance) -> tuple[int, dict[str, Any]]:
     if kind(instance.platform) == "container":
         container = instance.handle["container"]
         mem = container.stats(stream=False, one_shot=True).get("memory_stats", {})
-        return memory.container_memory(container), {
-            "measured_by": "cgroup memory usage without inactive file cache",
-            "cgroup_peak_bytes": int(mem.get("max_usage", 0)), "cgroup_limit_bytes": int(mem.get("limit", 0)),
-        }
+        how = {"measured_by": "cgroup memory usage without inactive file cache",
+               "cgroup_peak_bytes": int(mem.get("max_usage", 0)), "cgroup_limit_bytes": int(mem.get("limit", 0))}
+        if not mem:  # no cgroup left to read: the hog ended (gVisor's whole sandbox is one process for the OOM killer)
+            how["hog_ended"] = exit_state(container)
+        return memory.container_memory(container), how
     what = "PSS of the QEMU process" if kind(instance.platform) == "vm" else "PSS of the hog's process tree"
     return memory.pss_tree(instance.handle["proc"].pid), {"measured_by": what}
 
