@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/independent_check.py --dataset datasets/golden/reference --build build/site
     .venv/bin/python bench/independent_check.py --dataset D --build B --hyperfine   # also re-time starts now
+    .venv/bin/python bench/independent_check.py --dataset D --build B --memory      # also read PSS from smaps_rollup
 
 Each check prints one line, `ok` or `MISMATCH`, with both figures:
-- handout: C3's start-time medians and C4's exact image bytes, recomputed from
+- handout: C3's start-time medians, C4's exact image bytes, C1's platform and
+  engine memory and C11's scale-out and recovery medians, recomputed from
   samples.parquet with plain pandas (not collector.dataset.statistics), must
   be written in the English handout's text (pdftotext);
 - image sizes: each container platform's image bytes against `docker image
@@ -13,7 +15,11 @@ Each check prints one line, `ok` or `MISMATCH`, with both figures:
 - --hyperfine: a fresh `collector run --suite startup` of the bare process and
   the container beside hyperfine timing the same program the same way in the
   same minutes (`busybox sh -c 'echo READY'` and `docker run -d` of the same
-  image), within 15 %.
+  image), within 15 %;
+- --memory: the same workload started by hand as a bare process and as a
+  container of the manifest's image, left to settle, its process tree's PSS
+  read from `/proc/<pid>/smaps_rollup` with plain code (not collector.probes),
+  against the dataset's C1 application memory of that platform, within 15 %.
 Exit status 1 on any mismatch. Not a test: the image and file checks need the
 host that collected the dataset, and the hyperfine check needs its engines.
 """
@@ -26,6 +32,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -72,7 +79,23 @@ def check_handout(frame: pd.DataFrame, pdf: Path) -> bool:
     for (platform, phase), values in sizes.groupby(["platform", "phase"])["value"]:
         shown = f"{int(values.median()):,} B"
         good &= report(shown in text, f"C4 {platform} {phase}: {shown} in {pdf.name}")
+    memory = frame[(frame["suite"] == "overhead") & (frame["metric"] == "memory_bytes")]
+    for platform, part in (("vm", "platform"), ("container", "platform"), ("container", "engine")):
+        values = memory[(memory["platform"] == platform) & (memory["phase"] == part)]["value"]
+        if len(values):
+            shown = mib_en(float(values.median()))
+            good &= report(shown in text, f"C1 {platform} {part}: median {shown} (n={len(values)}) in {pdf.name}")
+    recovery = frame[(frame["suite"] == "recovery") & frame["metric"].isin(["scale_out_s", "recover_s"])]
+    for (platform, metric), values in recovery.groupby(["platform", "metric"])["value"]:
+        if platform in ("process", "container", "vm"):  # the passage's platforms
+            shown = seconds_en(float(values.median()))
+            good &= report(shown in text, f"C11 {platform} {metric}: median {shown} (n={len(values)}) in {pdf.name}")
     return good
+
+
+def mib_en(value: float) -> str:
+    """How the English handout writes a memory size of a MiB or more: 3 significant digits."""
+    return format(value / (1 << 20), "#.3g").rstrip(".") + " MiB"
 
 
 def check_images(frame: pd.DataFrame, manifest: dict) -> bool:
@@ -139,11 +162,62 @@ def check_hyperfine() -> bool:
     return good
 
 
+def smaps_pss(pid: int) -> int:
+    """PSS in bytes of `pid` and all its descendants, summed from each one's /proc/<pid>/smaps_rollup."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) * 1024
+        for task in Path(f"/proc/{p}").glob("task/*/children"):
+            todo += [int(c) for c in task.read_text().split()]
+    return total
+
+
+def check_memory(frame: pd.DataFrame, manifest: dict, settle_s: float = 2.0) -> bool:
+    """The dataset's C1 application memory of the bare process and the container against smaps_rollup now."""
+    ours = frame[(frame["suite"] == "overhead") & (frame["metric"] == "memory_bytes") & (frame["phase"] == "app")]
+    ours = ours.groupby("platform")["value"].median()
+    script = "echo VMCBENCH-READY; exec /bin/busybox sleep 86400"
+    theirs: dict[str, int] = {}
+    bare = subprocess.Popen(["/bin/busybox", "sh", "-c", script], stdout=subprocess.DEVNULL)
+    try:
+        time.sleep(settle_s)
+        theirs["process"] = smaps_pss(bare.pid)
+    finally:
+        bare.kill()
+        bare.wait()
+    image = manifest.get("artifacts", {}).get("container", {}).get("image")
+    name = "vmcbench-memory-check"
+    if image:
+        subprocess.run(["docker", "run", "-d", "--name", name, "--network", "none", "--label", "vmcbench.managed=1",
+                        image, "/bin/busybox", "sh", "-c", script], check=True, capture_output=True)
+        try:
+            time.sleep(settle_s)
+            pid = int(subprocess.run(["docker", "inspect", "--format", "{{.State.Pid}}", name], check=True,
+                                     capture_output=True, text=True).stdout)
+            theirs["container"] = smaps_pss(pid)
+        finally:
+            subprocess.run(["docker", "rm", "-f", name], capture_output=True)
+    good = True
+    for platform, pss in theirs.items():
+        if platform not in ours:
+            print(f"skipped  {platform}: no C1 application memory in the dataset")
+            continue
+        mine = float(ours[platform])
+        good &= report(abs(mine - pss) <= TOLERANCE * pss,
+                       f"{platform}: C1 application memory {mine / 1024:,.0f} KiB (dataset) vs smaps_rollup PSS "
+                       f"{pss / 1024:,.0f} KiB now ({mine / pss:.2f}×; within {TOLERANCE:.0%}?)")
+    return good
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", type=Path, default=REPO / "datasets/golden/reference")
     parser.add_argument("--build", type=Path, default=REPO / "build/site", help="the built site (reportgen build --out)")
     parser.add_argument("--hyperfine", action="store_true", help="also re-time the bare process and the container now")
+    parser.add_argument("--memory", action="store_true", help="also read a fresh instance's PSS from smaps_rollup")
     args = parser.parse_args()
     version = newest(args.dataset)
     frame = samples(version)
@@ -153,6 +227,8 @@ def main() -> int:
     good &= check_images(frame, manifest)
     if args.hyperfine:
         good &= check_hyperfine()
+    if args.memory:
+        good &= check_memory(frame, manifest)
     return 0 if good else 1
 
 

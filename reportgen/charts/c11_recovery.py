@@ -20,7 +20,8 @@ from reportgen.pages.contexts import Cell, DataTable, Row
 from collector.dataset import median_groups
 from reportgen.load.summaries import GROUP_KEYS, details, max_int, rows
 from reportgen.charts.render_svg import FONT_FAMILY
-from reportgen.charts.common import column_units, labelled, platform_colour, seconds_cell
+from reportgen.charts.common import column_units, labelled, platform_colour, ratio_text, seconds_cell
+from reportgen.charts.verdicts import Verdict, ci_change, combine, sentence
 from reportgen.charts.base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
 
 MEASURES: dict[str, str] = {"scale_out_s": N_("Scale-out from 1 to N"), "recover_s": N_("Recovery after a kill")}
@@ -165,12 +166,11 @@ def _passage_one(mine: dict[tuple[str, str], dict], tr: Translator) -> str:
     if not said:
         return ""
     ct = recover.get("container")
+    healed = None
     if ct is not None:
-        if "engine" in str(ct["restarted_by"]):
-            said.append(tr("The container came back by itself, restarted by the engine: self-healing, as the deck "
-                           "says."))
-        else:
-            said.append(tr("Unlike the deck's claim, the container was not restarted by the engine."))
+        healed = "engine" in str(ct["restarted_by"])
+        said.append(tr("The container came back by itself, restarted by the engine.") if healed
+                    else tr("The container was not restarted by the engine."))
         faster = [p for p, r in recover.items() if p != "container" and r["median"] < ct["median"]]
         if faster:
             said.append(tr("The {platforms} came back faster only because the collector relaunched right away; "
@@ -180,12 +180,36 @@ def _passage_one(mine: dict[tuple[str, str], dict], tr: Translator) -> str:
         said.append(tr("The collector asked for the new instances on every platform: the figures show how fast "
                        "each platform adds instances, not whether it scales on its own."))
     sc = {p: r for p, r in scale}
-    if "container" in sc and "vm" in sc:
-        said.append(
-            tr("Containers scaled out faster than VMs.") if sc["container"]["median"] < sc["vm"]["median"]
-            else tr("Unlike the deck's claim, containers did not scale out faster than VMs here.")
-        )
-    return " ".join(said)
+    if "container" not in sc or "vm" not in sc:
+        return " ".join(said)
+    return verdict_sentence(sc["container"], sc["vm"], recover, healed, " ".join(said), tr)
+
+
+CLAIM = N_("containers scale out and heal themselves faster than VMs")
+
+
+def _sooner(a: dict, b: dict) -> bool:
+    """a's 95% CI lies wholly below b's."""
+    return ci_change(b["low"], b["high"], a["low"], a["high"]) == "lower"
+
+
+def verdict_sentence(ct: dict, vm: dict, recover: dict[str, dict], healed: bool | None, detail: str,
+                     tr: Translator) -> str:
+    """Parts: the container scaled out sooner than the VM (CIs), came back sooner after a kill (CIs), and was
+    restarted by the engine itself (exact)."""
+    parts: list[bool | None] = [_sooner(ct, vm)]
+    if "container" in recover and "vm" in recover:
+        parts.append(_sooner(recover["container"], recover["vm"]))
+    parts.append(healed)
+    lines = [tr("Containers scaled out sooner than VMs: the 95% CIs do not overlap.") if parts[0] else
+             tr("Containers did not scale out clearly sooner than VMs: the 95% CIs overlap or are reversed.")]
+    if len(parts) == 3:
+        lines.append(tr("After a kill, containers were ready again sooner than VMs: the 95% CIs do not overlap.")
+                     if parts[1] else tr("After a kill, containers were not clearly ready again sooner than VMs: "
+                                         "the 95% CIs overlap or are reversed."))
+    ratio = vm["median"] / ct["median"] if ct["median"] else float("inf")
+    by = tr("{ratio} (VM scale-out ÷ container scale-out)").format(ratio=ratio_text(tr, ratio))
+    return sentence(tr, Verdict(combine(parts), by, "ci"), tr(CLAIM), " ".join([detail, *lines]))
 
 
 DEFINITION = register(

@@ -21,6 +21,7 @@ import pyarrow as pa
 from collector.dataset import find_metric, median_groups, ratio_ci
 from reportgen.charts.base import REFERENCE_COLOUR, ChartDef, ChartInput, order_rows, per_dataset, platform_hex, register, row_label
 from reportgen.charts.references import Reference, for_chart
+from reportgen.charts.c12_verdict import verdict_sentence
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.load.summaries import GROUP_KEYS, rows
 from reportgen.pages.contexts import Cell, DataTable, Row
@@ -248,7 +249,7 @@ def _passage_one(data: ChartInput, tr: Translator, dataset: str) -> str:
             "switches and loopback I/O suffer most. With KVM the guest's code runs on the CPU itself; Felter et "
             "al. measured 0.83–0.98 of native for Linpack, about 0.97–0.99 for memory, about half the random disk "
             "IOPS, and a network round trip about 1.8 times as long, on other hardware (grey marks).")
-    return text
+    return verdict_sentence(points[points["dataset"] == dataset], text, tr)
 
 
 def passage(data: ChartInput, tr: Translator) -> str:

@@ -21,9 +21,10 @@ from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from collector.dataset import median_groups
 from reportgen.load.summaries import GROUP_KEYS, details, rows
-from reportgen.charts.common import MIB, labelled, ratio_text
+from reportgen.charts.common import MIB, labelled
 from reportgen.charts.base import ChartDef, ChartInput, order_rows, per_dataset, register, row_label
 from reportgen.charts.reference_marks import bound, in_bytes, reference_rows, row_layers
+from reportgen.charts.c1_verdict import verdict_sentence
 
 PARTS: tuple[str, ...] = ("app", "platform", "engine", "spare")
 PART_LABELS: dict[str, str] = {
@@ -232,11 +233,11 @@ def _part_cell(tr: Translator, r: dict | None, memory: bool) -> Cell:
     return Cell(text, float(r["median"]))
 
 
-def _figures(data: ChartInput, dataset: str) -> dict[tuple[str, str, str], float]:
-    """(platform, resource, part) -> median, for one dataset."""
+def _figures(data: ChartInput, dataset: str) -> dict[tuple[str, str, str], dict]:
+    """(platform, resource, part) -> summary row (median, low, high, accelerator), for one dataset."""
     frame = _values(data)
     frame = frame[frame["dataset"] == dataset]
-    return {(r["platform"], r["resource"], r["part"]): float(r["median"]) for r in frame.to_dict("records")}
+    return {(r["platform"], r["resource"], r["part"]): r for r in frame.to_dict("records")}
 
 
 def describe(data: ChartInput, tr: Translator) -> str:
@@ -261,35 +262,26 @@ def passage(data: ChartInput, tr: Translator) -> str:
                        tr("Not enough platforms were measured to compare their overhead."))
 
 
-def _passage_one(f: dict[tuple[str, str, str], float], tr: Translator) -> str:
+def _passage_one(f: dict[tuple[str, str, str], dict], tr: Translator) -> str:
     vm = f.get(("vm", "memory", "platform"))
     ct = f.get(("container", "memory", "platform"))
-    engine = f.get(("container", "memory", "engine"), 0.0)
+    engine = f.get(("container", "memory", "engine"))
     if vm is None and ct is None:
         return ""
     said = []
     if vm is not None:
         said.append(tr("the VM's platform (QEMU, guest kernel and OS) took {value} of memory").format(
-            value=tr.bytes_iec(vm)))
+            value=tr.bytes_iec(float(vm["median"]))))
     if ct is not None:
         said.append(tr("the container's runtime shim {value}, plus {engine} for the engine daemons shared by "
-                       "every container on the host").format(value=tr.bytes_iec(ct), engine=tr.bytes_iec(engine)))
+                       "every container on the host").format(value=tr.bytes_iec(float(ct["median"])),
+                                                               engine=tr.bytes_iec(float(engine["median"]) if engine else 0.0)))
     text = tr("Beside one running instance, {figures}; a bare process has no platform layer.").format(
         figures="; ".join(said))
     if vm is None or ct is None:
         return text + " " + tr("The deck draws a VM's hypervisor and guest OS as overhead a container does not "
                                "carry; this dataset lacks one of the two to compare.")
-    if vm > ct + engine:
-        verdict = tr("Even counting the shared engine, the VM's overhead is {ratio} the container's: as the "
-                     "deck's picture (slide 2) shows.").format(ratio=ratio_text(tr, vm / max(ct + engine, 1.0)))
-    elif vm > ct:
-        verdict = tr("Per instance the VM's overhead is {ratio} the container's, as the deck's picture (slide 2) "
-                     "shows; but for a single container the shared engine outweighs the VM's overhead, so the "
-                     "saving only appears with several containers.").format(ratio=ratio_text(tr, vm / max(ct, 1.0)))
-    else:
-        verdict = tr("Unlike the deck's picture (slide 2), the VM's overhead was not larger than the "
-                     "container's here.")
-    return f"{text} {verdict}"
+    return f"{text} {verdict_sentence(vm, ct, engine, tr)}"
 
 
 DEFINITION = register(

@@ -22,6 +22,7 @@ from reportgen.load.summaries import Selection, median_summary, phase_chain
 from reportgen.i18n.vocab import PHASE_ORDER, phase_label
 from reportgen.charts.base import ChartDef, ChartInput, order_rows, register, row_label
 from reportgen.charts.reference_marks import bound, in_seconds, reference_rows, row_layers
+from reportgen.charts.c5_verdict import passage
 
 SELECTION = Selection("C5", "phase_end", ("dataset", "platform", "accelerator", "phase"))
 CHAIN = ("dataset", "platform", "accelerator")
@@ -185,5 +186,6 @@ DEFINITION = register(
         draw=draw,
         table=table,
         describe=describe,
+        passage=passage,
     )
 )

@@ -23,6 +23,7 @@ from reportgen.pages.contexts import Cell, DataTable, Row
 from collector.dataset import exact_groups
 from reportgen.load.summaries import GROUP_KEYS, details, max_int, rows
 from reportgen.charts.common import count_cell, exact_bytes, labelled, platform_colour
+from reportgen.charts.verdicts import Verdict, combine, sentence
 from reportgen.charts.base import (
     REFERENCE_COLOUR,
     ChartDef,
@@ -205,19 +206,21 @@ def _passage_one(mine: dict[str, dict], tr: Translator) -> str:
     if not said:
         return ""
     text = tr("After the same work, {figures}.").format(figures="; ".join(said))
-    verdicts = []
-    if vm:
-        verdicts.append(
-            tr("The VMs drifted apart, as the deck says (slide 9).") if vm["value"] > 1
-            else tr("Unlike the deck's claim (slide 9), the VMs did not drift apart here.")
-        )
-    if ct:
-        verdicts.append(
-            tr("The containers' image stayed the same, as the deck implies: changes live in each container's "
-               "own layer and vanish with it.") if ct["value"] <= 1
-            else tr("Unlike the deck's claim, the containers ended with different image fingerprints.")
-        )
-    return " ".join([text, *verdicts])
+    if not vm or not ct:
+        return text
+    return verdict_sentence(vm, ct, text, tr)
+
+
+CLAIM = N_("VMs drift apart after they are created; containers keep their image's environment")
+
+
+def verdict_sentence(vm: dict, ct: dict, detail: str, tr: Translator) -> str:
+    """Exact counts of distinct fingerprints: the VMs drifted (more than one) and the containers did not (one)."""
+    drifted, kept = vm["value"] > 1, ct["value"] <= 1
+    by = tr("{vm} distinct disk fingerprint(s) among {n} VMs, {ct} image fingerprint(s) among {m} containers").format(
+        vm=tr.integer(int(round(vm["value"]))), n=tr.integer(int(vm["instances"])),
+        ct=tr.integer(int(round(ct["value"]))), m=tr.integer(int(ct["instances"])))
+    return sentence(tr, Verdict(combine([drifted, kept]), by, "exact"), tr(CLAIM), detail)
 
 
 DEFINITION = register(

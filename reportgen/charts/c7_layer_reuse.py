@@ -22,6 +22,7 @@ from collector.dataset import exact_groups
 from reportgen.load.summaries import GROUP_KEYS, details, rows
 from reportgen.charts.common import MIB, bytes_cell, exact_bytes, size_unit
 from reportgen.charts.base import ChartDef, ChartInput, order_rows, register
+from reportgen.charts.verdicts import CONFIRMED, CONTRADICTED, Verdict, sentence
 
 METRICS: dict[str, str] = {
     "disk_used_bytes": "used",
@@ -169,14 +170,21 @@ def passage(data: ChartInput, tr: Translator) -> str:
         text = tr("{k} images built on one shared base used {shared} of disk; the same {k} as standalone "
                   "images used {standalone}.").format(
             k=tr.integer(row["k"]), shared=tr.bytes_iec(shared), standalone=tr.bytes_iec(standalone))
-        if shared < standalone:
-            saved = 1 - shared / standalone
-            text += " " + tr("Sharing the base layer saved {percent}: layers are reused, as the deck says "
-                             "(slide 10).").format(percent=tr.units.percent(saved * 100))
-        else:
-            text += " " + tr("Unlike the deck's claim (slide 10), sharing the base layer saved nothing here.")
+        text = verdict_sentence(shared, standalone, text, tr)
         texts.append(f"{dataset}: {text}" if data.multi else text)
     return " ".join(texts) or tr("Neither set of images was measured completely, so no saving can be stated.")
+
+
+CLAIM = N_("images that share a base layer store it once, so they take less disk")
+
+
+def verdict_sentence(shared: float, standalone: float, detail: str, tr: Translator) -> str:
+    """Exact bytes: sharing the base took less disk than standalone images (confirmed) or not (contradicted)."""
+    change = abs(1 - shared / standalone) * 100 if standalone else 0.0
+    kind = CONFIRMED if shared < standalone else CONTRADICTED
+    by = (tr("{percent} less disk with the shared base") if kind == CONFIRMED else
+          tr("{percent} more disk with the shared base")).format(percent=tr.units.percent(change))
+    return sentence(tr, Verdict(kind, by, "exact_sizes"), tr(CLAIM), detail)
 
 
 DEFINITION = register(

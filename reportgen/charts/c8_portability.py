@@ -27,6 +27,7 @@ from collector.dataset import NOT_APPLICABLE, deck_platform_of
 from reportgen.i18n.vocab import platform_rank
 from reportgen.charts.base import ChartDef, ChartInput, register, row_label
 from reportgen.charts.c8_findings import detail_of, findings_of
+from reportgen.charts import c8_verdict
 
 KEYS = ("dataset", "host_id", "host_name", "host_label", "platform", "accelerator", "artifact")
 ARTIFACT_KINDS: dict[str, str] = {
@@ -304,17 +305,17 @@ def passage(data: ChartInput, tr: Translator) -> str:
                             "here.").format(kind=kind, digests=", ".join(short(d) for d in digests)))
     containers = frame[frame["platform"] == "container"]
     moved = [d for d in dict.fromkeys(containers["artifact"]) if containers.loc[containers["artifact"] == d, "setup"].nunique() >= 2]
-    if moved:
-        ok = all(v == "ran" for v in containers.loc[containers["artifact"].isin(moved), "verdict"])
-        texts.append(tr("One image, unchanged, ran on different hosts: portability as the deck says (slide 12).") if ok
-                     else tr("Unlike the deck's claim (slide 12), the same image did not run cleanly on every host."))
-    else:
+    carried = containers[containers["artifact"].isin(moved)]
+    if not moved:
         texts.append(tr("So this build does not show one container image moving between hosts (slide 12); give "
                         "datasets in which the hosts ran the same image."))
     if frame.drop_duplicates("setup")["host_label"].nunique() == 1:
         texts.append(tr("The {n} hosts have the same CPU, OS, kernel and engine versions ({label}): this shows the "
                         "image running on several machines alike, not across different set-ups.").format(
             n=tr.integer(len(hosts)), label=frame["host_label"].iloc[0]))
+    if moved:
+        ran = carried.loc[carried["verdict"] == "ran", "setup"].nunique()
+        return c8_verdict.on_hosts(int(ran), int(carried["setup"].nunique()), " ".join(texts), tr)
     return " ".join(texts)
 
 
@@ -322,6 +323,7 @@ def _one_host_runtimes(frame: pd.DataFrame, tr: Translator) -> str:
     """One host, one image on several runtimes and engines: which ran it, and what the probe saw differ."""
     shared = frame[_shared_here(frame)]
     texts = []
+    ran_on, tried = 0, 0
     for digest in dict.fromkeys(shared["artifact"]):
         rows = shared[shared["artifact"] == digest]
         ran = [row_label(r, tr, False) for r in rows.to_dict("records") if r["verdict"] == "ran"]
@@ -332,13 +334,15 @@ def _one_host_runtimes(frame: pd.DataFrame, tr: Translator) -> str:
         if not_ran:
             text += "; " + tr("it had failures on {hosts}").format(hosts=series_list(tr, not_ran))
         texts.append(text + ".")
+        if deck_platform_of(str(rows.iloc[0]["platform"])) == "container":  # the claim is the image's
+            ran_on, tried = ran_on + len(ran), tried + len(ran) + len(not_ran)
     differed = [f"{row_label(r, tr, False)} ({'; '.join(r['findings'])})" for r in frame.to_dict("records")
                 if r.get("findings")]
     if differed:
         texts.append(tr("The image ran unchanged, but what it saw differed: {items}. That is the limit of the deck's "
                         "compatibility claim (slide 12): the image carries its files, not the kernel under it.").format(
             items="; ".join(differed)))
-    return " ".join(texts)
+    return c8_verdict.on_runtimes(ran_on, tried, " ".join(texts), tr) if tried else " ".join(texts)
 
 
 DEFINITION = register(

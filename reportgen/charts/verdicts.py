@@ -18,6 +18,8 @@ TESTS = {
     "ci": N_("95% CIs of the medians compared: a change counts only when the intervals do not overlap"),
     "exact": N_("exact counts compared"),
     "exact_sizes": N_("exact sizes in bytes compared, no sampling"),
+    "ratio_ci": N_("ratios to the bare process compared by their Mann–Whitney 95% CIs (Hodges–Lehmann "
+                   "estimates): a difference counts only when the intervals do not overlap"),
 }
 
 
@@ -62,6 +64,6 @@ def density_kind(containers: float, vms: float, claimed_ratio: float) -> str:
 
 
 def sentence(tr: Translator, verdict: Verdict, claim: str, detail: str) -> str:
-    """`Verdict: Confirmed (by ×2.1). The deck's claim: … What was measured: … (Test: …)` in `tr`'s language."""
-    return tr("Verdict on the deck's claim \u201c{claim}\u201d: {word}, by {by}. {detail} (Test: {test}.)").format(
+    """`Verdict on the deck's claim “…”: Confirmed. Measured: ×2.1 (…). … (Test: ….)` in `tr`'s language."""
+    return tr("Verdict on the deck's claim \u201c{claim}\u201d: {word}. Measured: {by}. {detail} (Test: {test}.)").format(
         claim=claim, word=tr(WORDS[verdict.kind]), by=verdict.by, detail=detail, test=tr(TESTS[verdict.test]))

@@ -24,14 +24,14 @@ def _data(container: float, vm: float, spread: float = 0.05) -> ChartInput:
 ])
 def test_the_verdict_follows_the_start_times(container: float, vm: float, word_en: str, word_ko: str) -> None:
     en = passage(_data(container, vm), translator("en"))
-    assert f": {word_en}, by" in en, en
+    assert f": {word_en}. Measured:" in en, en
     ko = passage(_data(container, vm), translator("ko"))
     assert word_ko in ko, ko
 
 
 def test_the_sentence_names_the_test_and_by_how_much() -> None:
     en = passage(_data(0.2, 2.0), translator("en"))
-    assert "by ×10.0 (VM start ÷ container start)" in en, en
+    assert "Measured: ×10.0 (VM start ÷ container start)" in en, en
     assert "A container started in 200 ms: within the deck's “seconds”" in en, en
     assert "faster than the deck's “minutes”" in en
     assert "95% CIs of the medians compared" in en
@@ -39,7 +39,7 @@ def test_the_sentence_names_the_test_and_by_how_much() -> None:
 
 def test_a_ci_across_a_bound_is_no_evidence_either_way() -> None:
     en = passage(_data(60.0, 300.0, spread=0.3), translator("en"))  # 42-78 s straddles a minute
-    assert "straddles" in en and ": Confirmed, by" in en  # the other two parts agree
+    assert "straddles" in en and ": Confirmed. Measured:" in en  # the other two parts agree
 
 
 def test_no_verdict_without_both_deck_platforms() -> None:

@@ -11,8 +11,8 @@ MIB = 1024 * 1024
 
 
 @pytest.mark.parametrize(("vm", "container", "en", "ko"), [
-    (16.2 * MIB, 1.98 * MIB, ": Confirmed, by ×8.2 (VM image ÷ container image)", "확인됨"),  # golden v3 (busybox)
-    (1.5 * MIB, 2.0 * MIB, ": Contradicted, by ×0.75 (VM image ÷ container image)", "반박됨"),
+    (16.2 * MIB, 1.98 * MIB, ": Confirmed. Measured: ×8.2 (VM image ÷ container image)", "확인됨"),  # golden v3 (busybox)
+    (1.5 * MIB, 2.0 * MIB, ": Contradicted. Measured: ×0.75 (VM image ÷ container image)", "반박됨"),
 ])
 def test_the_image_verdict_follows_the_sizes(vm: float, container: float, en: str, ko: str) -> None:
     sizes = {"vm": vm, "container": container, "process": 1.9 * MIB}

@@ -25,7 +25,7 @@ def test_short_figures_share_the_claims_slide() -> None:
 
 
 def test_a_verdict_that_would_cut_a_deck_bullet_goes_after_the_charts() -> None:
-    verdict = ("Verdict on the deck's claim “VMs boot in minutes, containers start in seconds”: It depends, by ×10.6 "
+    verdict = ("Verdict on the deck's claim “VMs boot in minutes, containers start in seconds”: It depends. Measured: ×10.6 "
                "(VM start ÷ container start). Containers started faster than VMs: the 95% CIs do not overlap.")
     (claims, rest), after = claim_slides(SLIDE_6, [block(verdict)], EN)
     deck = next(c for c in claims if c.kind == "deck")
@@ -35,7 +35,7 @@ def test_a_verdict_that_would_cut_a_deck_bullet_goes_after_the_charts() -> None:
 
 
 def test_a_measured_sentence_is_cut_at_semicolons_but_not_inside_a_quoted_claim() -> None:
-    text = "Verdict on the deck's claim “no isolation; isolation”: It depends, by process ×1.1; container ×1.0."
+    text = "Verdict on the deck's claim “no isolation; isolation”: It depends. Measured: process ×1.1; container ×1.0."
     pieces = _clauses(text)
-    assert pieces == ["Verdict on the deck's claim “no isolation; isolation”: It depends, by process ×1.1;", "container ×1.0."]
+    assert pieces == ["Verdict on the deck's claim “no isolation; isolation”: It depends. Measured: process ×1.1;", "container ×1.0."]
     assert _joined(pieces) == text  # clauses run on with a space, not the figures' middle dot

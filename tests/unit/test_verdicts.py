@@ -54,9 +54,9 @@ WORDS = {"en": {CONFIRMED: "Confirmed", DEPENDS: "It depends", CONTRADICTED: "Co
 def test_isolation_verdict_follows_the_data(kind: str) -> None:
     cpu, killed = CASES[kind]
     text = _passage(_isolation(cpu, killed), "en")
-    assert f": {WORDS['en'][kind]}, by" in text, text
+    assert f": {WORDS['en'][kind]}. Measured:" in text, text
     others = [w for k, w in WORDS["en"].items() if k != kind]
-    assert not any(f": {w}, by" in text for w in others)
+    assert not any(f": {w}. Measured:" in text for w in others)
     assert "95% CIs of the medians" in text  # the test it rests on is named
 
 

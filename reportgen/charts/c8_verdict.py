@@ -1,0 +1,27 @@
+"""C8's computed verdict: does one image run unchanged wherever it is taken, as slide 12 says?
+
+Exact counts: of the set-ups (hosts, or runtimes and engines on one host)
+that ran the same image, how many ran it without a failed sample. All:
+confirmed; some: depends; none: contradicted. What the image saw differ
+(gVisor's own kernel, say) is told beside the verdict, not counted in it:
+the deck claims the image runs, not that every kernel looks alike.
+"""
+
+from __future__ import annotations
+
+from reportgen.charts.verdicts import Verdict, combine, sentence
+from reportgen.i18n.catalogs import N_, Translator
+
+CLAIM = N_("an image carries its libraries and dependencies, so it runs the same wherever it is taken")
+
+
+def on_runtimes(ran: int, total: int, detail: str, tr: Translator) -> str:
+    """One host: the same container image on several runtimes and engines (the VM's root filesystem is told, not counted)."""
+    by = tr("ran on {ok} of {n} container runtimes and engines").format(ok=tr.integer(ran), n=tr.integer(total))
+    return sentence(tr, Verdict(combine([True] * ran + [False] * (total - ran)), by, "exact"), tr(CLAIM), detail)
+
+
+def on_hosts(ran: int, total: int, detail: str, tr: Translator) -> str:
+    """Several hosts: the same image carried between them."""
+    by = tr("ran on {ok} of {n} hosts").format(ok=tr.integer(ran), n=tr.integer(total))
+    return sentence(tr, Verdict(combine([True] * ran + [False] * (total - ran)), by, "exact"), tr(CLAIM), detail)
