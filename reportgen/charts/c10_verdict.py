@@ -48,7 +48,8 @@ def passage_one(by_phase: dict[str, dict[str, dict]], memory: dict[str, dict], t
         figures = [tr("{ratio} as a {where}{clear}").format(
             ratio=ratio_text(tr, cpu[p]["r50"]), where=tr(WHERE[p]),
             clear=tr(" (clearly slower)") if slowed(cpu[p]) else tr(" (not clearly slower)")) for p in present]
-        parts.append(tr("Beside a CPU hog the victim's median time per iteration was {figures} its time alone.").format(
+        parts.append(tr("Beside a CPU hog, the victim's median time per iteration, relative to its time alone, was "
+                        "{figures}.").format(
             figures=", ".join(figures)))
     fair = by_phase.get("beside_hog_fair", {}).get("process")
     if fair is not None:

@@ -18,7 +18,7 @@ from reportgen.charts.common import ratio_text
 from reportgen.charts.verdicts import Verdict, ci_change, combine, sentence
 from reportgen.i18n.catalogs import N_, Translator
 
-CLAIM = N_("a VM carries a hypervisor and a guest OS as overhead; a container does not")
+CLAIM = N_("a VM's hypervisor and guest OS take more than a container's runtime")
 ZERO = {"median": 0.0, "low": 0.0, "high": 0.0}
 
 
@@ -48,5 +48,8 @@ def verdict_sentence(vm: dict, shim: dict, engine: dict | None, tr: Translator) 
         detail.append(tr("The VM ran under TCG (software emulation): QEMU's translated-code cache is part of its "
                          "overhead, which KVM does not need."))
     ratio = vm["median"] / shim["median"] if shim["median"] else float("inf")
-    by = tr("{ratio} (VM overhead ÷ container runtime, per instance)").format(ratio=ratio_text(tr, ratio))
+    shared = shim["median"] + (engine or ZERO)["median"]
+    with_ratio = vm["median"] / shared if shared else float("inf")
+    by = tr("{ratio} per instance (VM overhead ÷ container runtime), {shared} counting the shared engine").format(
+        ratio=ratio_text(tr, ratio), shared=ratio_text(tr, with_ratio))
     return sentence(tr, Verdict(combine([per_instance, with_engine]), by, "ci"), tr(CLAIM), " ".join(detail))

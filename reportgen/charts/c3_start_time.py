@@ -36,11 +36,10 @@ from reportgen.charts.base import (
 SELECTION = Selection("C3", "start_time", ("dataset", "platform", "accelerator"))
 
 DECK_CLAIMS: dict[str, tuple[float, float, str]] = {
-    "container": (1.0, 60.0, N_("source deck's claim:\nseconds")),
-    "vm": (60.0, 3600.0, N_("source deck's claim:\nminutes")),
+    "container": (*c3_verdict.BANDS["container"], N_("source deck's claim:\nseconds")),
+    "vm": (*c3_verdict.BANDS["vm"], N_("source deck's claim:\nminutes")),
 }
-"""Per platform: the range of seconds the deck's words stand for (1 s to 1 min, 1 min to 1 h), and the band's label."""
-
+"""Per platform: the band of seconds the deck's words name (1 s to 1 min, 1 min to 1 h), and the band's label."""
 
 
 LEFT_ROOM_DECADES = 1.6

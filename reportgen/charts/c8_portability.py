@@ -314,7 +314,7 @@ def passage(data: ChartInput, tr: Translator) -> str:
                         "image running on several machines alike, not across different set-ups.").format(
             n=tr.integer(len(hosts)), label=frame["host_label"].iloc[0]))
     if moved:
-        ran = carried.loc[carried["verdict"] == "ran", "setup"].nunique()
+        ran = carried.loc[carried["verdict"] != "failed", "setup"].nunique()
         return c8_verdict.on_hosts(int(ran), int(carried["setup"].nunique()), " ".join(texts), tr)
     return " ".join(texts)
 
@@ -326,13 +326,18 @@ def _one_host_runtimes(frame: pd.DataFrame, tr: Translator) -> str:
     ran_on, tried = 0, 0
     for digest in dict.fromkeys(shared["artifact"]):
         rows = shared[shared["artifact"] == digest]
-        ran = [row_label(r, tr, False) for r in rows.to_dict("records") if r["verdict"] == "ran"]
-        not_ran = [row_label(r, tr, False) for r in rows.to_dict("records") if r["verdict"] != "ran"]
+        records = rows.to_dict("records")
+        ran = [row_label(r, tr, False) for r in records if r["verdict"] != "failed"]  # ran, if not every time
+        mixed = [row_label(r, tr, False) for r in records if r["verdict"] == "mixed"]
+        not_ran = [row_label(r, tr, False) for r in records if r["verdict"] == "failed"]
         kind = tr(ARTIFACT_KINDS.get(deck_platform_of(str(rows.iloc[0]["platform"])), str(rows.iloc[0]["platform"])))
         text = tr("On this host the same {kind} {digest} ran on {platforms}").format(
             kind=kind, digest=short(digest), platforms=series_list(tr, ran) or "—")
+        if mixed:
+            text += "; " + tr("some of its measurements failed on {hosts} (the grid counts them)").format(
+                hosts=series_list(tr, mixed))
         if not_ran:
-            text += "; " + tr("it had failures on {hosts}").format(hosts=series_list(tr, not_ran))
+            text += "; " + tr("it did not run on {hosts}").format(hosts=series_list(tr, not_ran))
         texts.append(text + ".")
         if deck_platform_of(str(rows.iloc[0]["platform"])) == "container":  # the claim is the image's
             ran_on, tried = ran_on + len(ran), tried + len(ran) + len(not_ran)

@@ -1,8 +1,9 @@
 """C8's computed verdict: does one image run unchanged wherever it is taken, as slide 12 says?
 
 Exact counts: of the set-ups (hosts, or runtimes and engines on one host)
-that ran the same image, how many ran it without a failed sample. All:
-confirmed; some: depends; none: contradicted. What the image saw differ
+given the same image, how many ran it (at least one sample succeeded; a
+failed measurement beside successful ones is shown in the grid, not taken
+for the image failing to run). All: confirmed; some: depends; none: contradicted. What the image saw differ
 (gVisor's own kernel, say) is told beside the verdict, not counted in it:
 the deck claims the image runs, not that every kernel looks alike.
 """

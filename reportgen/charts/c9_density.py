@@ -62,11 +62,11 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
     frame = rows(samples, "C9", METRICS, ("repetition", "instance", "detail", "workload"))
     columns = [*GROUP_KEYS, "n", "value", "low", "high", "varies", "failures", "errors", "stop_reasons", "budget",
                "cap", "per_instance", "per_instance_low", "per_instance_high", "per_instance_n", "fit", "fit_low",
-               "fit_high", "fit_if_full", "host_memory", "workload"]
+               "fit_high", "fit_if_full", "host_memory", "reserve", "engine_reserve", "workload"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame = details(frame, "stop_reason", "max_instances", "host_cost_bytes", "host_fit_if_guest_memory_fully_used",
-                    "host_memory_bytes")
+                    "host_memory_bytes", "reserve_bytes", "engine_bytes")
     keys = list(GROUP_KEYS)
     ready = frame[frame["metric"] == "instances_ready"]
     summary = exact_groups(ready, keys)
@@ -93,6 +93,8 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
         fit_if_full=("host_fit_if_guest_memory_fully_used",
                      lambda s: float(np.median(numbers(s))) if numbers(s) else np.nan),
         host_memory=("host_memory_bytes", lambda s: max(numbers(s), default=np.nan)),
+        reserve=("reserve_bytes", lambda s: max(numbers(s), default=np.nan)),
+        engine_reserve=("engine_bytes", lambda s: max(numbers(s), default=np.nan)),
     ).reset_index()
     for other in (facts, budget.rename("budget").reset_index(), per_instance, fit, fit_facts):
         summary = summary.merge(other, on=keys, how="left")
@@ -265,11 +267,11 @@ def density_verdict(ct: dict, vm: dict, capped: bool, tr: Translator) -> str:
     kind = density_kind(float(ct["value"]), float(vm["value"]), DECK_RATIO)
     if capped and kind != DEPENDS:
         kind = DEPENDS
-    detail = tr("Measured: {ct} containers vs {vm} VMs in the same budget, {ratio}; the deck: {deck}.").format(
+    detail = tr("In the same budget {ct} containers and {vm} VMs fit ({ratio}); the deck claims {deck}.").format(
         ct=_count(ct, tr), vm=_count(vm, tr), ratio=ratio_text(tr, ratio), deck=ratio_text(tr, DECK_RATIO))
     if capped:
         detail += " " + tr("A count that reached the cap is a lower bound.")
-    by = tr("{measured} measured vs {deck} claimed").format(measured=ratio_text(tr, ratio), deck=ratio_text(tr, DECK_RATIO))
+    by = tr("{measured} containers per VM (the deck claims {deck})").format(measured=ratio_text(tr, ratio), deck=ratio_text(tr, DECK_RATIO))
     return sentence(tr, Verdict(kind, by, "exact"), tr("40 containers vs 16 VMs on the same hardware"), detail)
 
 
@@ -291,9 +293,12 @@ def _passage_one(mine: dict[str, dict], tr: Translator) -> str:
     capped = "max_instances" in ct["stop_reasons"] or "max_instances" in vm["stop_reasons"]
     text += " " + density_verdict(ct, vm, capped, tr)
     if pd.notna(ct.get("fit")) and pd.notna(vm.get("fit")):
-        text += " " + tr("Extrapolated to the host's {memory} from the memory per instance (extrapolated, not "
-                         "measured): {ct} containers vs {vm} VMs ({ratio}).").format(
+        text += " " + tr("Extrapolated to the host's {memory}, less {reserve} kept back for the OS and the collector "
+                         "(and {engine} for the engine, for containers), from the mean memory per instance "
+                         "(extrapolated, not measured): {ct} containers vs {vm} VMs ({ratio}).").format(
             memory=tr.bytes_iec(float(ct["host_memory"])) if pd.notna(ct.get("host_memory")) else "—",
+            reserve=tr.bytes_iec(float(ct["reserve"])) if pd.notna(ct.get("reserve")) else "—",
+            engine=tr.bytes_iec(float(ct["engine_reserve"])) if pd.notna(ct.get("engine_reserve")) else "—",
             ct=tr.integer(round(ct["fit"])), vm=tr.integer(round(vm["fit"])),
             ratio=ratio_text(tr, ct["fit"] / vm["fit"]) if vm["fit"] else "—")
         if pd.notna(vm.get("fit_if_full")):

@@ -51,7 +51,7 @@ def test_300_hosts_stay_readable(fleet300: Path, lang: str) -> None:
     assert len(c8_rows) <= 3 * len(pairs) < 300  # per set-up (3) and platform/image, not per host
     assert len(soup.select(".provenance-entry")) == 300  # every dataset still traced by its files' sha256
     title = section.select_one("h2").get_text()
-    assert title == ("플릿: 호스트별 결과 나란히 보기" if lang == "ko" else "Fleet: the hosts side by side")
+    assert title == ("전체 호스트: 호스트별 결과 나란히 보기" if lang == "ko" else "Fleet: the hosts side by side")
 
 
 def test_three_hosts_get_the_fleet_page_and_every_chart(tmp_path: Path) -> None:

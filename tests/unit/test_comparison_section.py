@@ -25,7 +25,7 @@ def test_compare_section_in_report_and_handout_in_both_languages(tmp_path: Path)
     new = _dataset(tmp_path / "new", rng.lognormal(np.log(0.3), 0.05, 20))
     out = tmp_path / "site"
     build(BuildOptions(datasets=(new,), out=out, compare=old, slides=False, site=False))
-    for lang, regressed_word in (("en", "regressed"), ("ko", "퇴보")):
+    for lang, regressed_word in (("en", "regressed"), ("ko", "악화")):
         soup = BeautifulSoup((out / lang / "report.html").read_text(encoding="utf-8"), "html.parser")
         section = soup.select_one("section#comparison")
         assert section is not None

@@ -35,7 +35,7 @@ def test_regression_exit_1_in_every_format(tmp_path: Path) -> None:
     b = _dataset(tmp_path / "b", rng.lognormal(np.log(0.26), 0.05, 20))
     assert runner.invoke(app, ["diff", a, b]).exit_code == 1
     md = runner.invoke(app, ["diff", a, b, "--format", "md", "--lang", "ko"])
-    assert md.exit_code == 1 and "| 계열 |" in md.output and "퇴보" in md.output
+    assert md.exit_code == 1 and "| 계열 |" in md.output and "악화" in md.output
     js = runner.invoke(app, ["diff", a, b, "--format", "json"])
     doc = json.loads(js.stdout)
     assert js.exit_code == 1 and doc["regressed"] is True
