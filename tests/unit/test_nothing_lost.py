@@ -27,6 +27,10 @@ def no_engine_sweeps(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cleanup_module, "kill_leftovers", lambda: [])
     monkeypatch.setattr(cleanup_module, "kill_named_vms", lambda: [])
     monkeypatch.setattr(cleanup_module, "remove_labelled", lambda images=True: [])
+    monkeypatch.setattr(cleanup_module, "remove_podman_labelled", lambda images=True: [])
+    monkeypatch.setattr(cleanup_module, "kill_runsc_leftovers", lambda client: [])
+    monkeypatch.setattr(cleanup_module, "remove_server_cgroups", lambda: [])
+    monkeypatch.setattr(cleanup_module, "docker_client", lambda timeout=10: None)
 
 
 def _aged(path: Path) -> Path:
@@ -51,7 +55,7 @@ def test_cleanup_removes_only_unfinished_versions(tmp_path: Path) -> None:
         _aged(p)
     committed = tree_hashes(ds / "v1") | {"nested": str(tree_hashes(ds / "v3"))}
 
-    removed, _ = cleanup_module.cleanup(root, images=False)
+    removed, _ = cleanup_module.cleanup(root, images=False)  # engine sweeps stubbed above: a live run is never touched
 
     assert [r for r in removed if "unfinished" in r] == [f"unfinished version {ds / 'v2'}"]
     assert tree_hashes(ds / "v1") | {"nested": str(tree_hashes(ds / "v3"))} == committed
