@@ -174,7 +174,7 @@ def test_c7_disk_used_per_set_and_k(pages, host_a: Path) -> None:
     shared, standalone = (used[[d["set"] == s and d["k"] == 3 for d in used["d"]]]["value"].iloc[0]
                           for s in ("shared", "standalone"))
     saved = pages["en"].select_one('[data-passage="C7"]').get_text(" ", strip=True)
-    assert f"saved {round((1 - shared / standalone) * 100)}%" in saved
+    assert f"Confirmed. Measured: {round((1 - shared / standalone) * 100)}% less disk with the shared base" in saved
 
 
 def test_c9_counts_memory_and_extrapolation_labelled(pages, host_a: Path) -> None:
@@ -249,7 +249,7 @@ def test_c11_medians_and_who_restarted(pages, host_a: Path) -> None:
 
 
 def test_c8_with_one_host_says_so_instead_of_drawing(pages) -> None:
-    for lang, words in (("en", "Only one host"), ("ko", "호스트가 한 곳")):
+    for lang, words in (("en", "Only one host"), ("ko", "호스트가 한 대")):
         section = pages[lang].select_one('[data-chart="C8"]')
         assert section.find("svg") is None
         assert words in section.select_one('.missing[data-missing="C8"]').get_text()
@@ -273,7 +273,7 @@ def test_c8_with_two_hosts_draws_hosts_by_digest(site_two: Path, host_a: Path, h
         assert one(page, "C8", "failures", dataset=label, platform="container") == int((~container["ok"]).sum())
     passage = page.select_one('[data-passage="C8"]').get_text(" ", strip=True)
     assert "The same container image ab12ab12ab12 ran without failures on 2 of 2 hosts" in passage
-    assert "portability as the deck says" in passage
+    assert "Confirmed. Measured: ran on 2 of 2 hosts" in passage
     links = page.select('[data-chart="C2"] tr[data-criterion="compatibility"] a[data-evidence="C8"]')
     assert links and all("of 2 hosts" in a.get_text() for a in links)
 
@@ -303,7 +303,7 @@ MISSING = {
     "C9": ("No density measurements", "집적도 측정값이 없습니다"),
     "C10": ("No isolation measurements", "격리 측정값이 없습니다"),
     "C11": ("No scale-out or recovery measurements", "확장·복구 측정값이 없습니다"),
-    "C12": ("No performance measurements", "성능 측정이 없습니다"),
+    "C12": ("No performance measurements", "성능 측정값이 없습니다"),
 }
 
 
@@ -330,7 +330,7 @@ def test_handout_carries_the_passages_in_both_languages(site_one: Path) -> None:
 
     en, ko = text("en"), text("ko")
     assert en.count("Measured vs the deck:") == len(NEW)
-    assert ko.count("측정 결과와 원본 자료:") == len(NEW)
+    assert ko.count("원본 자료와 측정 결과 비교:") == len(NEW)
     for title in ("Overhead on the same hardware", "Density: instances that fit on the same host",
                   "Noisy neighbour: isolation under a hog", "Scale-out and recovery"):
         assert title in en
