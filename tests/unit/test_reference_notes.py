@@ -18,7 +18,7 @@ def test_notes_name_value_conditions_source_and_why_ours_differ_in_both_language
     en = reference_notes("C3", translator("en"))
     assert any("Firecracker" in n and "125 ms" in n and "SPECIFICATION.md" in n and "TCG" in n for n in en), en
     ko = reference_notes("C3", translator("ko"))
-    assert any("발표된 수치" in n and "우리 수치와 다른 이유" in n for n in ko), ko
+    assert any("발표값" in n and "이 프로젝트의 수치와 다른 이유" in n for n in ko), ko
     assert len(en) == len(ko) == len(for_chart("C3"))
     assert "×1.05" in reference_notes("C10", translator("en"))[0]
     assert len({r.id for r in references()}) == len(references())
