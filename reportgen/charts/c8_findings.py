@@ -10,6 +10,7 @@ is what the image saw there, not a failure to hide.
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 
@@ -38,11 +39,21 @@ def findings_of(probe: pd.DataFrame) -> dict[tuple[str, str], tuple[str, ...]]:
         for check in sorted(mine, key=_check_rank):
             value, output = mine[check]
             if value < 1:
-                found.append(f"{check}: {output or '—'}")
+                found.append(f"{check}: {short_output(output) or '—'}")
             elif check in VARYING_CHECKS and check in host and host[check][0] >= 1 and output != host[check][1]:
-                found.append(f"{check}: {output}")
+                found.append(f"{check}: {short_output(output)}")
         out[(dataset, platform)] = tuple(found)
     return out
+
+
+_COMMAND_ERROR = re.compile(r"^\w+: (?:can't open )?'?/[^:']*'?: ")
+
+
+def short_output(output: str) -> str:
+    """A probe's answer as a reader needs it: runs of spaces and tabs as one space, and a shell tool's
+    "head: /proc/x: " or "cat: can't open '/proc/x': " before the system's message left out (the check's
+    name already says which file it read)."""
+    return _COMMAND_ERROR.sub("", " ".join(output.split()))
 
 
 CHECK_ORDER = ("kernel_release", "cpu_count", "mem_total", "cpu_model", "smaps_rollup", "pressure_cpu", "cgroup_fs",

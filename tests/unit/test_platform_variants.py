@@ -208,3 +208,12 @@ def test_the_performance_chart_goes_on_slides_a_benchmark_group_at_a_time():
     every = parts(list(PLATFORM_NAMES))
     assert len(every) == 3 * len(SLIDE_GROUPS) and every[3][0] == ["crun", "gvisor", "podman", "process"]
     assert parts(["process", "container"])[0][1] == list(SLIDE_GROUPS[0])
+
+
+def test_a_probe_answer_is_shown_without_the_shell_tool_s_prefix_or_runs_of_spaces():
+    from reportgen.charts.c8_findings import short_output
+
+    assert short_output("head: /proc/self/smaps_rollup: No such file or directory") == "No such file or directory"
+    assert short_output("cat: can't open '/proc/sys/kernel/pid_max': No such file or directory") == "No such file or directory"
+    assert short_output("MemTotal:         223632 kB") == "MemTotal: 223632 kB"
+    assert short_output("6.1.0-57-cloud-amd64") == "6.1.0-57-cloud-amd64"
