@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from reportgen.charts.verdicts import Verdict, combine, sentence
+from reportgen.charts.verdicts import Verdict, ci_change, combine, sentence
 from reportgen.i18n.catalogs import N_, Translator
 
 CLAIM = N_("the hypervisor and the guest OS cost a working program more than a container does")
@@ -24,7 +24,8 @@ def per_benchmark(points: pd.DataFrame) -> dict[str, bool]:
     for bench, g in points.groupby("benchmark", sort=False):
         mine = {r["platform"]: r for r in g.to_dict("records")}
         if "vm" in mine and "container" in mine:
-            out[str(bench)] = float(mine["vm"]["perf_high"]) < float(mine["container"]["perf_low"])
+            vm, ct = mine["vm"], mine["container"]
+            out[str(bench)] = ci_change(ct["perf_low"], ct["perf_high"], vm["perf_low"], vm["perf_high"]) == "lower"
     return out
 
 

@@ -22,9 +22,8 @@ CLAIM = N_("a VM's hypervisor and guest OS take more than a container's runtime"
 ZERO = {"median": 0.0, "low": 0.0, "high": 0.0}
 
 
-def checks(vm: dict, shim: dict, engine: dict | None) -> list[bool | None]:
+def checks(vm: dict, shim: dict, engine: dict) -> list[bool | None]:
     """The claim's two parts, True where the VM's overhead lies clearly above."""
-    engine = engine or ZERO
     per_instance = ci_change(shim["low"], shim["high"], vm["low"], vm["high"]) == "higher"
     with_engine = ci_change(shim["low"] + engine["low"], shim["high"] + engine["high"], vm["low"], vm["high"]) == "higher"
     return [per_instance, with_engine]
@@ -42,13 +41,14 @@ def _detail(per_instance: bool | None, with_engine: bool | None, tr: Translator)
 
 def verdict_sentence(vm: dict, shim: dict, engine: dict | None, tr: Translator) -> str:
     """The verdict on memory overhead, with the ratio per instance (VM overhead ÷ container runtime)."""
+    engine = engine or ZERO  # no engine measured: the shim alone
     per_instance, with_engine = checks(vm, shim, engine)
     detail = [_detail(per_instance, with_engine, tr)]
     if vm.get("accelerator") == "tcg":
         detail.append(tr("The VM ran under TCG (software emulation): QEMU's translated-code cache is part of its "
                          "overhead, which KVM does not need."))
     ratio = vm["median"] / shim["median"] if shim["median"] else float("inf")
-    shared = shim["median"] + (engine or ZERO)["median"]
+    shared = shim["median"] + engine["median"]
     with_ratio = vm["median"] / shared if shared else float("inf")
     by = tr("{ratio} per instance (VM overhead ÷ container runtime), {shared} counting the shared engine").format(
         ratio=ratio_text(tr, ratio), shared=ratio_text(tr, with_ratio))

@@ -16,13 +16,18 @@ from reportgen.i18n.catalogs import N_, Translator
 CLAIM = N_("an image carries its libraries and dependencies, so it runs the same wherever it is taken")
 
 
+def _sentence(ran: int, total: int, by: str, detail: str, tr: Translator) -> str:
+    """Every set-up ran it: confirmed; some: depends; none: contradicted."""
+    return sentence(tr, Verdict(combine([i < ran for i in range(total)]), by, "exact"), tr(CLAIM), detail)
+
+
 def on_runtimes(ran: int, total: int, detail: str, tr: Translator) -> str:
     """One host: the same container image on several runtimes and engines (the VM's root filesystem is told, not counted)."""
     by = tr("ran on {ok} of {n} container runtimes and engines").format(ok=tr.integer(ran), n=tr.integer(total))
-    return sentence(tr, Verdict(combine([True] * ran + [False] * (total - ran)), by, "exact"), tr(CLAIM), detail)
+    return _sentence(ran, total, by, detail, tr)
 
 
 def on_hosts(ran: int, total: int, detail: str, tr: Translator) -> str:
     """Several hosts: the same image carried between them."""
     by = tr("ran on {ok} of {n} hosts").format(ok=tr.integer(ran), n=tr.integer(total))
-    return sentence(tr, Verdict(combine([True] * ran + [False] * (total - ran)), by, "exact"), tr(CLAIM), detail)
+    return _sentence(ran, total, by, detail, tr)
