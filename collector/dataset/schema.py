@@ -35,6 +35,13 @@ NOT_APPLICABLE = "not applicable: "
 """How a failed row's error starts when a suite does not apply to a platform (what follows says why): such a
 row is not a failure of the platform, and readers show the reason instead of a gap or a failure count."""
 
+NOT_APPLICABLE_REASONS: dict[str, str] = {
+    "shared_store": "layer reuse is a property of the image store, and {platform} uses Docker's, measured on container",
+    "other_store": "layer reuse is measured through Docker's image store only; {platform}'s store is not measured",
+}
+"""The reasons the collector gives after NOT_APPLICABLE, as templates: a reader that knows a template (the
+report's catalogs hold each one as a message) shows the reason in its own language, any other text as given."""
+
 TS = pa.timestamp("us", tz="UTC")
 
 SAMPLE_SCHEMA = pa.schema(

@@ -15,7 +15,7 @@ from collector.artifacts import layer_reuse
 from collector.probes.disk_usage import Usage, usage
 from collector.probes.layers import image_layers, overlay_folders
 from collector.suites.records import utc_now
-from collector.dataset import charts_of
+from collector.dataset import NOT_APPLICABLE_REASONS, charts_of
 from collector.suites.base import Session, Suite, engine_of, kind
 
 DEFAULT_K = 4
@@ -85,9 +85,8 @@ class ImageSuite(Suite):
             session.advance("image: layer reuse")
         for name in session.platforms:
             if kind(name) == "container" and name != "container":
-                why = (f"layer reuse is a property of the image store, and {name} uses Docker's, measured on container"
-                       if engine_of(name) == "docker" else
-                       f"layer reuse is measured through Docker's image store only; {name}'s store is not measured")
+                why = NOT_APPLICABLE_REASONS["shared_store" if engine_of(name) == "docker" else "other_store"].format(
+                    platform=name)
                 for s in ("shared", "standalone"):
                     session.log.not_applicable(why, suite=self.name, platform=name, workload=session.workload.name,
                                                metric="disk_used_bytes", started_at=utc_now(), detail={"set": s})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping
 
@@ -11,7 +12,7 @@ import pyarrow as pa
 
 from reportgen.i18n.catalogs import Translator
 from reportgen.pages.contexts import DataTable
-from collector.dataset import NOT_APPLICABLE
+from collector.dataset import NOT_APPLICABLE, NOT_APPLICABLE_REASONS
 from reportgen.i18n.vocab import PLATFORM_ORDER, VARIANT_ORDER, platform_label, platform_rank
 
 PLATFORM_COLOURS: dict[str, str] = {"process": "#5b6b82", "container": "#1b8a6b", "vm": "#c8540c"}
@@ -33,6 +34,16 @@ def colour_scale(present: Iterable[object] = ()) -> alt.Scale:
 def platform_hex(platform: str, other: str = "#777777") -> str:
     """The colour of one platform (a family's deck platform or a variant), `other` for an unknown name."""
     return PLATFORM_COLOURS.get(platform) or VARIANT_COLOURS.get(platform, other)
+
+
+PLATFORM_SHAPES: dict[str, str] = {"process": "circle", "container": "square", "vm": "triangle-up", "crun": "diamond",
+                                   "podman": "triangle-down", "gvisor": "cross", "microvm": "triangle-right"}
+"""One filled mark shape per platform, so two platforms of one family's hue stay apart in a dot chart (and in
+grey print); published references are drawn hollow and grey beside them."""
+
+
+def platform_shape(platform: str, other: str = "circle") -> str:
+    return PLATFORM_SHAPES.get(platform, other)
 
 
 REFERENCE_COLOUR = "#8a8a8a"
@@ -149,17 +160,38 @@ def gap_notes(data: ChartInput, expects: tuple[str, ...], tr: Translator) -> tup
     return tuple(notes)
 
 
-def not_applicable(rows: pd.DataFrame) -> str | None:
-    """The collector's reason when every failure of these summary rows says the suite does not apply, else None."""
+def not_applicable(rows: pd.DataFrame, tr: Translator | None = None) -> str | None:
+    """The collector's reason when every failure of these summary rows says the suite does not apply, else None;
+    with `tr`, each reason the collector writes from a known template in `tr`'s language (reason_text)."""
     errors = {e for errs in rows["errors"] for e in errs} if "errors" in rows else set()
     if errors and all(e.startswith(NOT_APPLICABLE) for e in errors):
-        return "; ".join(sorted(e[len(NOT_APPLICABLE):] for e in errors))
+        reasons = sorted(e[len(NOT_APPLICABLE):] for e in errors)
+        return "; ".join(reason_text(r, tr) if tr is not None else r for r in reasons)
     return None
+
+
+def _template_pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    return re.compile("".join(re.escape(x) if i % 2 == 0 else f"(?P<{x}>[A-Za-z0-9_.-]{{1,64}})"
+                              for i, x in enumerate(parts)) + "$")
+
+
+REASON_PATTERNS = tuple((_template_pattern(t), t) for t in NOT_APPLICABLE_REASONS.values())
+
+
+def reason_text(reason: str, tr: Translator) -> str:
+    """A collector's not-applicable reason in `tr`'s language when it follows one of the collector's templates
+    (its platform name shown as the platform's label); any other text is the dataset's own words, said so."""
+    for pattern, template in REASON_PATTERNS:
+        found = pattern.match(reason)
+        if found:
+            return tr(template).format(**{k: platform_label(v, "", tr) for k, v in found.groupdict().items()})
+    return tr("in the collector's words: {reason}").format(reason=reason) if tr.lang != "en" else reason
 
 
 def _nothing_drawn(rows: pd.DataFrame, label: str, dataset: str, tr: Translator) -> str:
     """Why a platform has no mark: the suite does not apply to it (and why), or every run failed."""
-    reason = not_applicable(rows)
+    reason = not_applicable(rows, tr)
     if reason is not None:
         return tr("{platform}: does not apply in {dataset}: {reason}").format(platform=label, dataset=dataset,
                                                                              reason=reason)

@@ -19,7 +19,8 @@ import pandas as pd
 import pyarrow as pa
 
 from collector.dataset import find_metric, median_groups, ratio_ci
-from reportgen.charts.base import REFERENCE_COLOUR, ChartDef, ChartInput, order_rows, per_dataset, platform_hex, register, row_label
+from reportgen.charts.base import (REFERENCE_COLOUR, ChartDef, ChartInput, order_rows, per_dataset, platform_hex,
+                                   platform_shape, register, row_label)
 from reportgen.charts.references import Reference, for_chart
 from reportgen.charts.c12_verdict import verdict_sentence
 from reportgen.i18n.catalogs import N_, Translator
@@ -54,7 +55,8 @@ KEYS = (*GROUP_KEYS, "metric")
 BASE = "process"
 FAMILY_REF = {"vm": "vm", "container": "container"}
 """Which published family a platform is compared with (KVM for VMs, Docker for containers)."""
-REF_SHAPES = {"vm": "diamond", "container": "square"}
+REF_SHAPES = {"KVM": "diamond", "Docker": "square", "Docker (NAT)": "triangle-down"}
+"""Hollow grey marks of the published figures, one shape per technology (Docker with and without NAT apart)."""
 WIDTH = 430
 BAND = 12
 CROWDED_BAND = 30.0
@@ -139,6 +141,10 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     colours = alt.Scale(domain=series) if data.multi else alt.Scale(
         domain=series, range=[platform_hex(p) for p in dict.fromkeys(points["platform"])])
     colour = alt.Color("series:N", scale=colours, sort=series, legend=alt.Legend(title=None, orient="top", columns=2))
+    of_series = dict(zip(points["series"], points["platform"]))
+    marks = alt.Shape("series:N", sort=series, scale=alt.Scale(domain=series, range=[platform_shape(of_series[s])
+                                                                                    for s in series]),
+                      legend=alt.Legend(title=None, orient="top", columns=2))
     offset = alt.YOffset("series:N", sort=series)
     band = BAND if len(series) <= 4 else CROWDED_BAND / len(series)
     dot = 42 if len(series) <= 4 else 22
@@ -147,17 +153,16 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="#444444", strokeDash=[4, 3]).encode(
             x=alt.X("x:Q", scale=x_scale, axis=axis)),
         base.mark_rule(strokeWidth=2).encode(x=alt.X("perf_low:Q", scale=x_scale), x2="perf_high:Q", y=y,
-                                             yOffset=offset, color=colour),
+                                             yOffset=offset, color=colour.legend(None)),
         base.mark_point(filled=True, size=dot, opacity=1).encode(x=alt.X("perf:Q", scale=x_scale), y=y,
-                                                                yOffset=offset, color=colour),
+                                                                yOffset=offset, color=colour, shape=marks),
     ]
     refs = refs.assign(series=[next((lab for lab, p in zip(points["series"], points["platform"]) if p == f), None)
                                for f in refs["family"]])
     refs = refs[refs["series"].notna()]
     if not refs.empty:
         who = list(dict.fromkeys(refs["who"]))
-        family = dict(zip(refs["who"], refs["family"]))
-        shape = alt.Shape("who:N", scale=alt.Scale(domain=who, range=[REF_SHAPES[family[w]] for w in who]),
+        shape = alt.Shape("who:N", scale=alt.Scale(domain=who, range=[REF_SHAPES.get(w, "diamond") for w in who]),
                           legend=alt.Legend(title=tr("Felter et al. 2015, published (a reference, not data)"),
                                             orient="bottom", titleLimit=560))
         rb = alt.Chart(refs)
@@ -166,7 +171,9 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         layers.append(rb.mark_point(color=REFERENCE_COLOUR, filled=False, size=70, strokeWidth=1.6).encode(
             x=alt.X("x:Q", scale=x_scale), y=y, yOffset=offset, shape=shape))
     height = len(order) * (band * max(len(series), 1) + 8)
-    return alt.layer(*layers).properties(width=WIDTH, height=height)
+    # the points' colour and shape share one legend (same field, same layer); the references keep their own
+    return alt.layer(*layers).resolve_scale(color="independent", shape="independent").properties(width=WIDTH,
+                                                                                                  height=height)
 
 
 def _published(tr: Translator, metric: str, platform: str) -> str:

@@ -12,6 +12,7 @@ the 960 x 540 canvas, so 20 px x 0.94 = 14.1 pt).
 from __future__ import annotations
 
 import copy
+import json
 import re
 from pathlib import Path
 from typing import Any, Mapping
@@ -34,11 +35,13 @@ GROWN_KEYS = {"dx", "labelLimit", "minExtent", "labelPadding", "titlePadding", "
               "columnPadding", "rowPadding", "padding"}
 
 
-def _grow(node: Any, width_factor: float, height_factor: float = HEIGHT_GROWTH) -> Any:
+def _grow(node: Any, width_factor: float, height_factor: float = HEIGHT_GROWTH, one_column: bool = False) -> Any:
     if isinstance(node, dict):
         out = {}
         for k, v in node.items():
-            if k in FONT_KEYS and isinstance(v, (int, float)):
+            if one_column and k == "columns" and isinstance(v, int) and "orient" in node:
+                out[k] = 1  # a legend's key in one column: its width no longer sets the chart's
+            elif k in FONT_KEYS and isinstance(v, (int, float)):
                 out[k] = max(SLIDE_FONT_PX, v * GROWTH)
             elif k == "size" and node.get("type") == "tick" and isinstance(v, (int, float)):
                 out[k] = v * height_factor  # a tick's size is its length across the row, not an area
@@ -51,10 +54,10 @@ def _grow(node: Any, width_factor: float, height_factor: float = HEIGHT_GROWTH) 
             elif k in ("data", "datasets"):
                 out[k] = v
             else:
-                out[k] = _grow(v, width_factor, height_factor)
+                out[k] = _grow(v, width_factor, height_factor, one_column)
         return out
     if isinstance(node, list):
-        return [_grow(v, width_factor, height_factor) for v in node]
+        return [_grow(v, width_factor, height_factor, one_column) for v in node]
     return node
 
 
@@ -85,16 +88,20 @@ def render_for_slide(spec: Mapping[str, Any], box: tuple[float, float], *, chart
     height_factor = steps.pop(0)
     svg, size = "", (0.0, 0.0)
     best: tuple[str, tuple[float, float], float] | None = None
+    one_column = False
     for _ in range(14):
         try:
-            grown = _grow(copy.deepcopy(dict(spec)), width_factor, height_factor)
+            grown = _grow(copy.deepcopy(dict(spec)), width_factor, height_factor, one_column)
             svg = vlc.vegalite_to_svg(grown, config=slide_theme(), allowed_base_urls=[], format_locale=vega_locale)
         except ValueError as exc:
             raise RenderError(f"{chart_id}: vl-convert failed on the slide chart: {str(exc).splitlines()[0]}") from None
         size = svg_box(svg)
         if best is not None and width_factor < best[2] and size[0] >= best[1][0] - 1:
             svg, size, width_factor = best  # a narrower plot did not make the chart narrower (a legend sets its width)
-            break
+            if one_column or '"columns"' not in json.dumps(spec):
+                break
+            one_column, best = True, None  # so the legend's key goes in one column, taller and narrower
+            continue
         if min(box[0] / size[0], box[1] / size[1]) >= MIN_SCALE:
             break
         if size[1] * MIN_SCALE > box[1] and steps:

@@ -86,17 +86,19 @@ ALONE_SLACK = 2
 """Budget kept back on a slide of one kind of claim (slide_fit.classroom_claims keeps 6 where they mix)."""
 
 
-def claim_slides(spec: DeckSlide, blocks: Sequence[ChartBlock | None], tr: Translator) -> tuple[Fitted, Fitted | None]:
-    """The claims slide before the charts, and the measured slide after them (None when one slide holds both)."""
+def claim_slides(spec: DeckSlide, blocks: Sequence[ChartBlock | None], tr: Translator,
+                 reserve: int = 0) -> tuple[Fitted, Fitted | None]:
+    """The claims slide before the charts, and the measured slide after them (None when one slide holds both);
+    `reserve` words are kept free on each (for a note added afterwards, such as where a chart was drawn)."""
     deck = deck_claims(spec, tr)
     measured = measured_claim(blocks, tr)
     if measured is None:
-        return classroom_claims(deck, spec.quote), None
-    together = classroom_claims((*deck, measured), spec.quote)
-    alone = classroom_claims(deck, spec.quote, ALONE_SLACK)
+        return classroom_claims(deck, spec.quote, 6 + reserve), None
+    together = classroom_claims((*deck, measured), spec.quote, 6 + reserve)
+    alone = classroom_claims(deck, spec.quote, ALONE_SLACK + reserve)
     if _kept(together) >= _kept(alone):
         return together, None
-    return alone, classroom_claims((measured,), slack=ALONE_SLACK)
+    return alone, classroom_claims((measured,), slack=ALONE_SLACK + reserve)
 
 
 def _kept(fitted: Fitted) -> int:

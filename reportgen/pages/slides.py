@@ -30,7 +30,7 @@ from reportgen.pages.slide_layout import (BODY_HEIGHT, BODY_WIDTH, SLIDE_HEIGHT,
                                           FigureInput, split_table, svg_size)
 from reportgen.pages.slide_claims import Claim, claim_slides, deck_claims
 from reportgen.pages.slide_fit import (CLASSROOM_PX, FONT_DIR, WORD_BUDGET, chunks, classroom_claims, fact_words,
-                                      sentences, slide_chart, chart_slides, within)
+                                      sentences, slide_chart, chart_slides, within, words)
 from reportgen.pages.contexts import ChartBlock, Cover, Fact, FileDigest, LangLink, Matrix, ReportPage
 
 MAX_CELL_EVIDENCE = 4  # measured lines a cell shows on a one-column matrix slide; more go to the notes
@@ -196,6 +196,32 @@ def _chart_notes(figures: Sequence[SlideFigure], blocks: Sequence[ChartBlock | N
     return [n for n in notes if n]
 
 
+def _shown_on(chart_id: str, numbers: tuple[int, int], tr: Translator) -> str:
+    """Where an earlier slide already drew `chart_id`: "chart C3: slides 30–32" (or "slide 30")."""
+    first, last = numbers
+    if first == last:
+        return tr("chart {chart_id}: slide {number}").format(chart_id=chart_id, number=tr.integer(first))
+    return tr("chart {chart_id}: slides {first}–{last}").format(
+        chart_id=chart_id, first=tr.integer(first), last=tr.integer(last))
+
+
+def _pointing_back(claims: tuple[Claim, ...], after: "tuple[tuple[Claim, ...], list[str]] | None", seen: str,
+                   tr: Translator) -> "tuple[tuple[Claim, ...], tuple[tuple[Claim, ...], list[str]] | None]":
+    """A deck slide whose charts were drawn for an earlier one is not drawn again: its measured claim's label
+    says where they are ("Measured here (chart C3: slides 30–32)"), or a claim of its own does."""
+    def relabel(group: tuple[Claim, ...]) -> tuple[tuple[Claim, ...], bool]:
+        found = any(c.kind == "measured" for c in group)
+        return tuple(replace(c, label=f"{c.label} ({seen})") if c.kind == "measured" else c for c in group), found
+
+    claims, found = relabel(claims)
+    if not found and after is not None:
+        relabelled, found = relabel(after[0])
+        after = (relabelled, after[1])
+    if not found:
+        claims = (*claims, Claim("seen", tr("Chart"), (seen,)))
+    return claims, after
+
+
 def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) -> tuple[Slide, ...]:
     """Every slide of DECK in `tr`'s language, from the report's own contexts (same data, same words).
 
@@ -205,6 +231,8 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
     blocks = {b.chart_id: b for b in report.charts}
     methods = tuple(report.methods.paragraphs)
     slides: list[Slide] = []
+    drawn: dict[str, tuple[int, int]] = {}
+    """Chart id -> the first and last slide showing it: a later deck slide on the same chart points back."""
 
     def add(spec: DeckSlide, key: str | None = None, title: str | None = None, **fields: object) -> None:
         slides.append(
@@ -226,13 +254,22 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
         elif spec.kind == "charts":
             chosen = [blocks.get(cid) for cid in spec.charts]
             pairs = [figure(cid, b, tr) for cid, b in zip(spec.charts, chosen)]
-            (claims, rest), after = claim_slides(spec, chosen, tr)
+            seen = "; ".join(_shown_on(cid, drawn[cid], tr) for cid in spec.charts if cid in drawn)
+            (claims, rest), after = claim_slides(spec, chosen, tr, reserve=words(seen) + 1 if seen else 0)
             notes = (*_chart_notes([p[0] for p in pairs], chosen), *methods)
+            if seen:
+                claims, after = _pointing_back(claims, after, seen, tr)
             add(spec, key=f"{spec.key}-deck", layout="claims", claims=claims, claims_size=CLASSROOM_PX,
                 quote=spec.quote, notes=(*rest, *notes))
-            for n, (fig, block, part, suffix) in enumerate(chart_slides([p[0] for p in pairs], chosen)):
+            new_pairs = [(p[0], b) for p, b, cid in zip(pairs, chosen, spec.charts) if cid not in drawn]
+            first = len(slides) + 1
+            for n, (fig, block, part, suffix) in enumerate(chart_slides([f for f, _ in new_pairs], [b for _, b in new_pairs])):
                 add(spec, key=spec.key if n == 0 else f"{spec.key}-{n + 1}", layout="chart", title=tr(spec.title) + suffix,
                     figures=(slide_chart(fig, block, tr, font_dir, part),), notes=notes)
+                drawn.setdefault(fig.chart_id, (len(slides), len(slides)))
+                drawn[fig.chart_id] = (drawn[fig.chart_id][0], len(slides))
+            if not new_pairs and first == len(slides) + 1:
+                slides[-1] = replace(slides[-1], key=spec.key)  # the deck slide's anchor stays the chart key
             if after is not None:
                 add(spec, key=f"{spec.key}-measured", layout="claims", claims=after[0], claims_size=CLASSROOM_PX,
                     notes=(*after[1], *notes))

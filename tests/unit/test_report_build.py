@@ -178,7 +178,7 @@ def test_every_character_shown_is_in_the_bundled_font(site: Path) -> None:
 def test_pdf_gives_back_korean_and_english_text(site: Path) -> None:
     ko = pdftotext(site / "ko/handout.pdf")
     for text in ("가상화 기술과 컨테이너 기술의 차이점", "플랫폼별 시작 시간", "물리서버 vs 가상서버 vs 컨테이너 비교",
-                 "자원(CPU, Memory) 격리 불가", "측정 방법", "데이터 출처", "물리서버 (프로세스)"):
+                 "자원(CPU, Memory) 격리 불가", "측정 방법", "데이터 출처", "물리서버(프로세스)"):
         assert text in ko, text
     en = pdftotext(site / "en/handout.pdf")
     for text in ("Start time per platform", "Boot chain: where start time goes", "Methods", "Provenance",
