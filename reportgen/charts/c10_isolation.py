@@ -30,7 +30,8 @@ from reportgen.charts.reference_marks import bound, reference_rows
 PHASES: dict[str, str] = {"alone": N_("alone"), "beside_hog": N_("beside a hog"),
                           "beside_hog_fair": N_("beside a hog, fair share"),
                           "beside_memory_hog": N_("beside a memory hog")}
-PHASE_COLOURS = {"alone": "#5b6b82", "beside_hog": "#c0392b", "beside_hog_fair": "#e08e45", "beside_memory_hog": "#7d3c98"}
+PHASE_COLOURS = {"alone": "#5b6b82", "beside_hog": "#d55e00", "beside_hog_fair": "#56b4e9", "beside_memory_hog": "#7d3c98"}
+"""Okabe–Ito hues where they must differ: the fair-share case sky blue, not an orange beside the hog's vermilion."""
 MEMORY = ("victim_killed", "oom_kills")
 STATS: dict[str, str] = {"p50": N_("p50 (median) with 95% CI"), "p99": N_("p99")}
 KEYS = (*GROUP_KEYS, "phase")

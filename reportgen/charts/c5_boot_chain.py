@@ -39,6 +39,8 @@ PHASE_COLOURS: dict[str, str] = {
 """One colour per phase (Okabe-Ito: told apart with colour-blindness too); `ready` (the workload's own start) is dark on every platform."""
 
 WIDTH = 560
+MIN_VISIBLE_PX = 1.5
+"""A bar segment narrower than this (at the report's width) cannot be seen in print."""
 ROW_HEIGHT = 38
 
 
@@ -58,17 +60,24 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     order = list(dict.fromkeys(segments["label"]))
     phases = [p for p in PHASE_ORDER if p in set(segments["phase"])]
     phases += sorted(set(segments["phase"]) - set(phases))
-    domain = [phase_label(p, tr) for p in phases]
-    palette = [PHASE_COLOURS.get(p, "#b0b0b0") for p in phases]
     totals = (
         segments.groupby("label", sort=False)["end"].max().reset_index().rename(columns={"end": "total"})
     )
+    x_max = float(totals["total"].max()) * 1.22
+    longest = segments.groupby("phase")["duration"].max()
+    unseen = {p: tr("{phase} (under a pixel wide: at most {length})").format(
+        phase=phase_label(p, tr), length=tr.seconds(float(longest[p])))
+        for p in phases if float(longest[p]) / x_max * WIDTH < MIN_VISIBLE_PX}
+    """A phase no bar shows wider than a pixel still has its legend entry, which says so and gives its length."""
+    segments = segments.assign(phase_label=[unseen.get(p, label) for p, label in zip(segments["phase"],
+                                                                                      segments["phase_label"])])
+    domain = [unseen.get(p) or phase_label(p, tr) for p in phases]
+    palette = [PHASE_COLOURS.get(p, "#b0b0b0") for p in phases]
     totals["text"] = [tr("total {value}").format(value=tr.seconds(v)) for v in totals["total"]]
     published = pd.concat([reference_rows("C5", metric, segments["platform"], tr, in_seconds,
                                           lambda ref, x: bound(ref, lambda v: tr.seconds(v, trim=True), tr))
                            for metric in ("phase_end", "start_time")], ignore_index=True)
     order += list(published["label"])
-    x_max = float(totals["total"].max()) * 1.22
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, labelFontSize=11))
     x_scale = alt.Scale(domain=[0, x_max], nice=False, zero=True)
 
@@ -87,7 +96,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
                     title=tr("Phase (ends with the event measured)"),
                     orient="bottom",
                     columns=2,
-                    labelLimit=260,
+                    labelLimit=380,
                     titleLimit=520,
                     symbolType="square",
                 ),

@@ -200,6 +200,9 @@ def _passage_one(mine: dict[str, dict], tr: Translator) -> str:
             tr("all {n} containers kept one identical image fingerprint"),
             tr("all {n} containers ended with different image fingerprints"),
             tr("{n} containers with {distinct} distinct image fingerprint(s)"))))
+        if pd.notna(ct.get("upper_bytes")):  # the image cannot drift by design: say where the writes went
+            said.append(tr("each container's writes ({bytes}) went to a layer of its own, removed with it, so the "
+                           "next one starts from the unchanged image").format(bytes=exact_bytes(tr, ct["upper_bytes"])))
     if proc:
         said.append(tr("the bare processes shared one host folder, which the work changed")
                     if proc.get("mutated") is True else tr("the bare processes shared one host folder"))
@@ -229,8 +232,10 @@ DEFINITION = register(
         title=N_("Environment drift after the same work"),
         caption=N_(
             "N instances per platform did the same work; then each one's environment was fingerprinted: a VM's "
-            "own disk, a container's image layers, the host folder the bare processes share. Bar: distinct "
-            "fingerprints; dashed outline: the number of instances, the most there could be (slide 9)."
+            "own disk, where its changes stay; a container's image layers, which its writes never touch (they go "
+            "to a layer of its own, removed with it, so the next container starts from the image); the host folder "
+            "the bare processes share. Bar: distinct fingerprints; dashed outline: the number of instances, the "
+            "most there could be (slide 9)."
         ),
         no_data=N_(
             "No environment fingerprints: the consistency suite is not in {datasets}, so this chart is not drawn."

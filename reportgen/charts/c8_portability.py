@@ -341,8 +341,13 @@ def _one_host_runtimes(frame: pd.DataFrame, tr: Translator) -> str:
         texts.append(text + ".")
         if deck_platform_of(str(rows.iloc[0]["platform"])) == "container":  # the claim is the image's
             ran_on, tried = ran_on + len(ran), tried + len(ran) + len(not_ran)
-    differed = [f"{row_label(r, tr, False)} ({'; '.join(r['findings'])})" for r in frame.to_dict("records")
-                if r.get("findings")]
+    checks: dict[str, list[str]] = {}  # per platform (a VM ran two initramfs: said once), the checks that differed
+    for r in frame.to_dict("records"):
+        for finding in r.get("findings") or ():
+            names = checks.setdefault(row_label(r, tr, False), [])
+            if finding.split(":")[0] not in names:
+                names.append(finding.split(":")[0])
+    differed = [f"{label} ({', '.join(names)})" for label, names in checks.items()]  # the answers are in the table
     if differed:
         texts.append(tr("The image ran unchanged, but what it saw differed: {items}. That is the limit of the deck's "
                         "compatibility claim (slide 12): the image carries its files, not the kernel under it.").format(
@@ -353,7 +358,7 @@ def _one_host_runtimes(frame: pd.DataFrame, tr: Translator) -> str:
 DEFINITION = register(
     ChartDef(
         chart_id="C8",
-        title=N_("Portability: the same image on several hosts"),
+        title=N_("Portability: the same image on several runtimes and hosts"),
         caption=N_(
             "Hosts (rows) against what each platform ran, identified by digest (columns): a container image, "
             "a VM's initramfs, the bare process's binary. A cell says whether it ran on that host, counting "

@@ -30,6 +30,8 @@ HEIGHT_GROWTH = 1.3
 HEIGHT_STEPS = (HEIGHT_GROWTH, 1.15, 1.0, 0.9, 0.8, 0.7, 0.6)
 """Row growths tried, largest first, when the chart is too tall for its box."""
 MIN_SCALE = 0.94
+MAX_MARK_AREA = 160.0
+"""Largest point area (px²) on a slide, about 14 px across: C10's p50 and p99 marks of one row stay apart."""
 FONT_KEYS = {"fontSize", "labelFontSize", "titleFontSize"}
 GROWN_KEYS = {"dx", "labelLimit", "minExtent", "labelPadding", "titlePadding", "offset", "symbolSize", "size",
               "columnPadding", "rowPadding", "padding"}
@@ -45,8 +47,10 @@ def _grow(node: Any, width_factor: float, height_factor: float = HEIGHT_GROWTH, 
                 out[k] = max(SLIDE_FONT_PX, v * GROWTH)
             elif k == "size" and node.get("type") == "tick" and isinstance(v, (int, float)):
                 out[k] = v * height_factor  # a tick's size is its length across the row, not an area
+            elif k == "size" and isinstance(v, (int, float)) and not isinstance(v, bool):
+                out[k] = min(v * GROWTH**2, MAX_MARK_AREA)  # an area: grown with the text, but not so far that marks merge
             elif k in GROWN_KEYS and isinstance(v, (int, float)) and not isinstance(v, bool):
-                out[k] = v * (GROWTH**2 if k in ("size", "symbolSize") else GROWTH)
+                out[k] = v * (GROWTH**2 if k == "symbolSize" else GROWTH)
             elif k in ("height", "dy") and isinstance(v, (int, float)):
                 out[k] = v * height_factor
             elif k == "width" and isinstance(v, (int, float)):

@@ -27,7 +27,7 @@ from reportgen.i18n.catalogs import Translator
 from reportgen.pages.deck import DECK, DeckSlide
 from reportgen.charts.c2_matrix import COLUMNS as MATRIX_COLUMNS
 from reportgen.pages.slide_layout import (BODY_HEIGHT, BODY_WIDTH, SLIDE_HEIGHT, SLIDE_WIDTH, CellText,
-                                          FigureInput, split_table, svg_size)
+                                          FigureInput, lines, split_table, svg_size)
 from reportgen.pages.slide_claims import Claim, claim_slides, deck_claims
 from reportgen.pages.slide_fit import (CLASSROOM_PX, FONT_DIR, WORD_BUDGET, chunks, classroom_claims, fact_words,
                                       sentences, slide_chart, chart_slides, within, words)
@@ -196,6 +196,43 @@ def _chart_notes(figures: Sequence[SlideFigure], blocks: Sequence[ChartBlock | N
     return [n for n in notes if n]
 
 
+FACT_PX = CLASSROOM_PX * 1.4
+"""One line of a fact (slides.css: .fact-group dl, 24 px at line height 1.4)."""
+FACT_HEADING_PX = 40.0
+"""A group's heading above its facts, with its rule and margin."""
+
+
+def fact_pages(groups: Sequence[FactGroup]) -> list[tuple[FactGroup, ...]]:
+    """The facts of `groups`, in order, on as few full-width slides as hold them: each slide takes facts while
+    their wrapped lines fit the body's height and their words the budget; a group that goes on past a slide
+    starts the next one under its own heading again."""
+    label_px, value_px = BODY_WIDTH * 0.42 - 8, BODY_WIDTH * 0.58
+
+    def height(fact: Fact) -> float:
+        return max(lines(fact.label, CLASSROOM_PX, label_px), lines(str(fact.value), CLASSROOM_PX, value_px)) * FACT_PX
+
+    pages: list[tuple[FactGroup, ...]] = []
+    page: list[FactGroup] = []
+    used_px, used_words = 0.0, 0
+    for group in groups:
+        kept: list[Fact] = []
+        for fact in group.facts:
+            need = height(fact) + (FACT_HEADING_PX if not kept else 0.0)
+            if (page or kept) and (used_px + need > BODY_HEIGHT - 30 or used_words + fact_words(fact) > WORD_BUDGET - 6):
+                if kept:
+                    page.append(FactGroup(group.title, tuple(kept)))
+                pages.append(tuple(page))
+                page, kept, used_px, used_words = [], [], 0.0, 0
+                need = height(fact) + FACT_HEADING_PX
+            kept.append(fact)
+            used_px, used_words = used_px + need, used_words + fact_words(fact)
+        if kept:
+            page.append(FactGroup(group.title, tuple(kept)))
+    if page:
+        pages.append(tuple(page))
+    return pages or [()]
+
+
 def _shown_on(chart_id: str, numbers: tuple[int, int], tr: Translator) -> str:
     """Where an earlier slide already drew `chart_id`: "chart C3: slides 30–32" (or "slide 30")."""
     first, last = numbers
@@ -327,14 +364,14 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
                     files = source.files
                 notes = (*extra, *(f"{f.label}: {f.value}" for g in groups for f in g.facts),
                          *(f"{f.name}: {f.sha256}" for f in files))
-                pages = [(FactGroup(g.title, tuple(c)),) for g in groups for c in chunks(g.facts, 36, fact_words)
-                         if g.facts]
-                pages = [pg[:1] for pg in pages] or [()]
+                pages = fact_pages(groups)
+                shown = tuple(FileDigest(f.name, f.sha256[:12] + "…", f.size) for f in files)
+                beside = len(shown) + sum(len(g.facts) for g in pages[-1]) <= 5  # a few files fit under a short page
                 for n, page_groups in enumerate(pages):
                     add(spec, key=spec.key if not any(sl.key == spec.key for sl in slides) else f"{spec.key}-{len(slides)}",
-                        title=f"{tr(spec.title)}: {source.label}", groups=page_groups, notes=notes)
-                if files:
-                    shown = tuple(FileDigest(f.name, f.sha256[:12] + "…", f.size) for f in files)
+                        title=f"{tr(spec.title)}: {source.label}", groups=page_groups, notes=notes,
+                        files=shown if beside and n == len(pages) - 1 else ())
+                if shown and not beside:
                     add(spec, key=f"{spec.key}-{len(slides)}", title=f"{tr(spec.title)}: {source.label}", files=shown,
                         notes=notes)
     return tuple(slides)
