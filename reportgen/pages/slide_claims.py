@@ -9,7 +9,7 @@ evidence, conclusion, and no bullet of the deck's cut to the notes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from reportgen.i18n.catalogs import Translator
@@ -104,3 +104,29 @@ def claim_slides(spec: DeckSlide, blocks: Sequence[ChartBlock | None], tr: Trans
 def _kept(fitted: Fitted) -> int:
     """How many of the deck's texts (bullets and figures) a fitted slide shows."""
     return sum(len(c.texts) for c in fitted[0] if c.kind != "measured")
+
+
+def shown_on(chart_id: str, numbers: tuple[int, int], tr: Translator) -> str:
+    """Where an earlier slide already drew `chart_id`: "chart C3: slides 30–32" (or "slide 30")."""
+    first, last = numbers
+    if first == last:
+        return tr("chart {chart_id}: slide {number}").format(chart_id=chart_id, number=tr.integer(first))
+    return tr("chart {chart_id}: slides {first}–{last}").format(
+        chart_id=chart_id, first=tr.integer(first), last=tr.integer(last))
+
+
+def pointing_back(claims: tuple[Claim, ...], after: "tuple[tuple[Claim, ...], list[str]] | None", seen: str,
+                   tr: Translator) -> "tuple[tuple[Claim, ...], tuple[tuple[Claim, ...], list[str]] | None]":
+    """A deck slide whose charts were drawn for an earlier one is not drawn again: its measured claim's label
+    says where they are ("Measured here (chart C3: slides 30–32)"), or a claim of its own does."""
+    def relabel(group: tuple[Claim, ...]) -> tuple[tuple[Claim, ...], bool]:
+        found = any(c.kind == "measured" for c in group)
+        return tuple(replace(c, label=f"{c.label} ({seen})") if c.kind == "measured" else c for c in group), found
+
+    claims, found = relabel(claims)
+    if not found and after is not None:
+        relabelled, found = relabel(after[0])
+        after = (relabelled, after[1])
+    if not found:
+        claims = (*claims, Claim("seen", tr("Chart"), (seen,)))
+    return claims, after

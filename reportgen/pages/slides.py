@@ -16,6 +16,8 @@ shown beside the chart as labelled claims.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
@@ -28,7 +30,8 @@ from reportgen.pages.deck import DECK, DeckSlide
 from reportgen.charts.c2_matrix import COLUMNS as MATRIX_COLUMNS
 from reportgen.pages.slide_layout import (BODY_HEIGHT, BODY_WIDTH, SLIDE_HEIGHT, SLIDE_WIDTH, CellText,
                                           FigureInput, lines, split_table, svg_size)
-from reportgen.pages.slide_claims import Claim, claim_slides, deck_claims
+from reportgen.pages.slide_claims import Claim, claim_slides, deck_claims, pointing_back, shown_on
+from reportgen.pages.slide_facts import FactGroup, fact_pages
 from reportgen.pages.slide_fit import (CLASSROOM_PX, FONT_DIR, WORD_BUDGET, chunks, classroom_claims, fact_words,
                                       sentences, slide_chart, chart_slides, within, words)
 from reportgen.pages.contexts import ChartBlock, Cover, Fact, FileDigest, LangLink, Matrix, ReportPage
@@ -57,12 +60,6 @@ class SlideFigure:
     alt: str
     notes: tuple[str, ...]
     missing: str | None = None
-
-
-@dataclass(frozen=True)
-class FactGroup:
-    title: str
-    facts: tuple[Fact, ...]
 
 
 @dataclass(frozen=True)
@@ -196,69 +193,6 @@ def _chart_notes(figures: Sequence[SlideFigure], blocks: Sequence[ChartBlock | N
     return [n for n in notes if n]
 
 
-FACT_PX = CLASSROOM_PX * 1.4
-"""One line of a fact (slides.css: .fact-group dl, 24 px at line height 1.4)."""
-FACT_HEADING_PX = 40.0
-"""A group's heading above its facts, with its rule and margin."""
-
-
-def fact_pages(groups: Sequence[FactGroup]) -> list[tuple[FactGroup, ...]]:
-    """The facts of `groups`, in order, on as few full-width slides as hold them: each slide takes facts while
-    their wrapped lines fit the body's height and their words the budget; a group that goes on past a slide
-    starts the next one under its own heading again."""
-    label_px, value_px = BODY_WIDTH * 0.42 - 8, BODY_WIDTH * 0.58
-
-    def height(fact: Fact) -> float:
-        return max(lines(fact.label, CLASSROOM_PX, label_px), lines(str(fact.value), CLASSROOM_PX, value_px)) * FACT_PX
-
-    pages: list[tuple[FactGroup, ...]] = []
-    page: list[FactGroup] = []
-    used_px, used_words = 0.0, 0
-    for group in groups:
-        kept: list[Fact] = []
-        for fact in group.facts:
-            need = height(fact) + (FACT_HEADING_PX if not kept else 0.0)
-            if (page or kept) and (used_px + need > BODY_HEIGHT - 30 or used_words + fact_words(fact) > WORD_BUDGET - 6):
-                if kept:
-                    page.append(FactGroup(group.title, tuple(kept)))
-                pages.append(tuple(page))
-                page, kept, used_px, used_words = [], [], 0.0, 0
-                need = height(fact) + FACT_HEADING_PX
-            kept.append(fact)
-            used_px, used_words = used_px + need, used_words + fact_words(fact)
-        if kept:
-            page.append(FactGroup(group.title, tuple(kept)))
-    if page:
-        pages.append(tuple(page))
-    return pages or [()]
-
-
-def _shown_on(chart_id: str, numbers: tuple[int, int], tr: Translator) -> str:
-    """Where an earlier slide already drew `chart_id`: "chart C3: slides 30–32" (or "slide 30")."""
-    first, last = numbers
-    if first == last:
-        return tr("chart {chart_id}: slide {number}").format(chart_id=chart_id, number=tr.integer(first))
-    return tr("chart {chart_id}: slides {first}–{last}").format(
-        chart_id=chart_id, first=tr.integer(first), last=tr.integer(last))
-
-
-def _pointing_back(claims: tuple[Claim, ...], after: "tuple[tuple[Claim, ...], list[str]] | None", seen: str,
-                   tr: Translator) -> "tuple[tuple[Claim, ...], tuple[tuple[Claim, ...], list[str]] | None]":
-    """A deck slide whose charts were drawn for an earlier one is not drawn again: its measured claim's label
-    says where they are ("Measured here (chart C3: slides 30–32)"), or a claim of its own does."""
-    def relabel(group: tuple[Claim, ...]) -> tuple[tuple[Claim, ...], bool]:
-        found = any(c.kind == "measured" for c in group)
-        return tuple(replace(c, label=f"{c.label} ({seen})") if c.kind == "measured" else c for c in group), found
-
-    claims, found = relabel(claims)
-    if not found and after is not None:
-        relabelled, found = relabel(after[0])
-        after = (relabelled, after[1])
-    if not found:
-        claims = (*claims, Claim("seen", tr("Chart"), (seen,)))
-    return claims, after
-
-
 def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) -> tuple[Slide, ...]:
     """Every slide of DECK in `tr`'s language, from the report's own contexts (same data, same words).
 
@@ -270,6 +204,8 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
     slides: list[Slide] = []
     drawn: dict[str, tuple[int, int]] = {}
     """Chart id -> the first and last slide showing it: a later deck slide on the same chart points back."""
+    redraw: list[tuple[int, SlideFigure, ChartBlock | None, Mapping[str, object] | None]] = []
+    """Chart slides to draw for the slide once every slide is placed (slide index, figure, block, spec part)."""
 
     def add(spec: DeckSlide, key: str | None = None, title: str | None = None, **fields: object) -> None:
         slides.append(
@@ -291,18 +227,19 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
         elif spec.kind == "charts":
             chosen = [blocks.get(cid) for cid in spec.charts]
             pairs = [figure(cid, b, tr) for cid, b in zip(spec.charts, chosen)]
-            seen = "; ".join(_shown_on(cid, drawn[cid], tr) for cid in spec.charts if cid in drawn)
+            seen = "; ".join(shown_on(cid, drawn[cid], tr) for cid in spec.charts if cid in drawn)
             (claims, rest), after = claim_slides(spec, chosen, tr, reserve=words(seen) + 1 if seen else 0)
             notes = (*_chart_notes([p[0] for p in pairs], chosen), *methods)
             if seen:
-                claims, after = _pointing_back(claims, after, seen, tr)
+                claims, after = pointing_back(claims, after, seen, tr)
             add(spec, key=f"{spec.key}-deck", layout="claims", claims=claims, claims_size=CLASSROOM_PX,
                 quote=spec.quote, notes=(*rest, *notes))
             new_pairs = [(p[0], b) for p, b, cid in zip(pairs, chosen, spec.charts) if cid not in drawn]
             first = len(slides) + 1
             for n, (fig, block, part, suffix) in enumerate(chart_slides([f for f, _ in new_pairs], [b for _, b in new_pairs])):
                 add(spec, key=spec.key if n == 0 else f"{spec.key}-{n + 1}", layout="chart", title=tr(spec.title) + suffix,
-                    figures=(slide_chart(fig, block, tr, font_dir, part),), notes=notes)
+                    figures=(fig,), notes=notes)
+                redraw.append((len(slides) - 1, fig, block, part))
                 drawn.setdefault(fig.chart_id, (len(slides), len(slides)))
                 drawn[fig.chart_id] = (drawn[fig.chart_id][0], len(slides))
             if not new_pairs and first == len(slides) + 1:
@@ -374,6 +311,11 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
                 if shown and not beside:
                     add(spec, key=f"{spec.key}-{len(slides)}", title=f"{tr(spec.title)}: {source.label}", files=shown,
                         notes=notes)
+    # each chart's fitting renders it several times; vl-convert works outside the GIL, so two threads use two cores
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        drawn_figures = list(pool.map(lambda job: slide_chart(job[1], job[2], tr, font_dir, job[3]), redraw))
+    for (index, *_), fig in zip(redraw, drawn_figures):
+        slides[index] = replace(slides[index], figures=(fig,))
     return tuple(slides)
 
 
