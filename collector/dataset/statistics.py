@@ -48,7 +48,9 @@ def median_ci(values: np.ndarray | Sequence[float], level: float = 0.95) -> Medi
 
     For n samples the interval is [x_(j), x_(n-j+1)] with j the largest rank
     whose two-sided coverage is still at least `level`; below 6 samples no
-    rank qualifies and the interval is the full range.
+    rank qualifies and the interval is the full range, whose coverage
+    1 - 2 * 0.5**n (94% for 5 samples, 75% for 3) is then its `level`, so a
+    reader is told the confidence the interval really has.
     """
     x = np.sort(np.asarray(values, dtype=float))
     n = int(x.size)
@@ -57,7 +59,7 @@ def median_ci(values: np.ndarray | Sequence[float], level: float = 0.95) -> Medi
     med = float(np.median(x))
     j = int(binom.ppf((1 - level) / 2, n, 0.5))  # 0-based rank of the lower bound
     if j < 1 or n - j >= n:
-        return MedianCI(n, med, float(x[0]), float(x[-1]), level)
+        return MedianCI(n, med, float(x[0]), float(x[-1]), min(level, 1.0 - 2.0 * 0.5**n))
     # coverage of [x_(j), x_(n-j+1)] in 1-based ranks is P(j <= B < n-j+1)
     return MedianCI(n, med, float(x[j - 1]), float(x[n - j]), level)
 
@@ -119,7 +121,8 @@ def ratio_ci(x: np.ndarray | Sequence[float], y: np.ndarray | Sequence[float], l
     ratios that the Mann–Whitney U distribution gives (exact for n·m ≤ 900,
     else its normal approximation). When the samples are too small to reach
     `level`, the interval is the full range of the pairwise ratios, as
-    `median_ci` does below 6 samples.
+    `median_ci` does below 6 samples, and its `level` the coverage it has
+    (1 - 2 / C(n+m, n): 90% for 3 and 3 samples).
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         lx = np.log(np.asarray(x, dtype=float))
@@ -129,16 +132,19 @@ def ratio_ci(x: np.ndarray | Sequence[float], y: np.ndarray | Sequence[float], l
     d = np.sort((lx[:, None] - ly[None, :]).ravel())
     n, m, total = lx.size, ly.size, d.size
     alpha = (1 - level) / 2
+    achieved = level
     if total <= 900:
         tail = _u_lower_tail(n, m)
         fits = np.nonzero(tail <= alpha)[0]  # u with P(U <= u) <= alpha
         k = int(fits[-1]) + 2 if fits.size else 1  # 1-based rank of the lower bound: P(U <= k-1) <= alpha
+        if not fits.size:  # no rank reaches `level`: the full range, with the coverage it has
+            achieved = min(level, 1.0 - 2.0 * float(tail[0]))
     else:
         from scipy.stats import norm
 
         k = int(np.floor(total / 2 - norm.ppf(1 - alpha) * np.sqrt(n * m * (n + m + 1) / 12)))
     k = min(max(k, 1), (total + 1) // 2)
-    return RatioCI(n, m, float(np.exp(np.median(d))), float(np.exp(d[k - 1])), float(np.exp(d[total - k])), level)
+    return RatioCI(n, m, float(np.exp(np.median(d))), float(np.exp(d[k - 1])), float(np.exp(d[total - k])), achieved)
 
 
 # group summaries over a frame of sample rows (columns: the keys, value, ok, error) -------------
@@ -188,8 +194,9 @@ def median_groups(frame: pd.DataFrame, by: Sequence[str], level: float = 0.95) -
     records = []
     for key, values in _groups(frame, by):
         ci = median_ci(values, level=level)
-        records.append({**dict(zip(by, key)), "n": ci.n, "median": ci.median, "low": ci.low, "high": ci.high})
-    summary = pd.DataFrame.from_records(records, columns=[*by, "n", "median", "low", "high"])
+        records.append({**dict(zip(by, key)), "n": ci.n, "median": ci.median, "low": ci.low, "high": ci.high,
+                        "level": ci.level})
+    summary = pd.DataFrame.from_records(records, columns=[*by, "n", "median", "low", "high", "level"])
     return with_failures(summary, frame, by)
 
 

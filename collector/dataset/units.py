@@ -123,9 +123,10 @@ class Units:
 
 
 def duration_unit(values: Iterable[float]) -> str:
-    """`ms` or `s`: the one unit a set of durations is written in (that of the largest)."""
-    finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
-    return "ms" if finite and max(finite) < 1 else "s"
+    """`ms` or `s`: the one unit a set of durations is written in, that of its middle value, so a column of
+    mostly sub-second starts reads 1.17 ms … 1,900 ms rather than 0.00117 s … 1.90 s."""
+    finite = sorted(abs(v) for v in values if v is not None and math.isfinite(v))
+    return "ms" if finite and finite[(len(finite) - 1) // 2] < 1 else "s"
 
 
 def iec_unit(values: Iterable[float]) -> str:

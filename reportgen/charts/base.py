@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
-from reportgen.i18n.catalogs import Translator
+from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import DataTable
 from collector.dataset import NOT_APPLICABLE, NOT_APPLICABLE_REASONS
 from reportgen.i18n.vocab import PLATFORM_ORDER, VARIANT_ORDER, platform_label, platform_rank
@@ -197,6 +197,28 @@ def _nothing_drawn(rows: pd.DataFrame, label: str, dataset: str, tr: Translator)
                                                                              reason=reason)
     return tr("{platform}: all {failures} runs failed in {dataset}; nothing to draw.").format(
         platform=label, failures=tr.integer(int(rows["failures"].sum())), dataset=dataset)
+
+
+REQUESTED_LEVEL = 0.95
+
+
+def ci_notes(data: ChartInput, tr: Translator) -> tuple[str, ...]:
+    """A sentence for each confidence the chart's intervals really have where it falls short of 95%: with
+    fewer than 6 samples an interval is the samples' full range (collector.dataset.statistics), and a reader
+    must not take it for a 95% interval."""
+    notes = []
+    measured = data.measured
+    for column, text in (("level", N_("With {n} samples, an interval shown here is the full range of the samples: "
+                                       "it covers the median with {level} confidence, not 95% (that needs at least "
+                                       "6 samples).")),
+                         ("perf_level", N_("With {n} samples on each side, a ratio's interval is the full range of "
+                                           "the pairwise ratios: {level} confidence, not 95%."))):
+        if measured.empty or column not in measured:
+            continue
+        short = measured[pd.to_numeric(measured[column], errors="coerce") < REQUESTED_LEVEL - 1e-9]
+        for (n, level), _ in short.groupby(["n", column], sort=True):
+            notes.append(tr(text).format(n=tr.integer(int(n)), level=tr.units.percent(float(level) * 100)))
+    return tuple(dict.fromkeys(notes))
 
 
 def failure_notes(data: ChartInput, tr: Translator) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from reportgen.charts.common import ratio_text
 from reportgen.charts.verdicts import Verdict, ci_change, combine, sentence
 from reportgen.i18n.catalogs import N_, Translator
+from reportgen.i18n.vocab import platform_label, platform_rank
 
 WHERE = {"process": N_("bare process"), "container": N_("container"), "vm": N_("VM")}
 CLAIM = N_("a physical server does not isolate CPU and memory; VMs and containers do")
@@ -51,13 +52,20 @@ def passage_one(by_phase: dict[str, dict[str, dict]], memory: dict[str, dict], t
         parts.append(tr("Beside a CPU hog, the victim's median time per iteration, relative to its time alone, was "
                         "{figures}.").format(
             figures=", ".join(figures)))
+    others = [p for p in cpu if p not in WHERE]  # the variants: not in the deck's claim, but not left out
+    if others:
+        parts.append(tr("On the other set-ups it was {figures}.").format(figures=", ".join(
+            tr("{ratio} on {platform}{clear}").format(
+                ratio=ratio_text(tr, cpu[p]["r50"]), platform=platform_label(p, "", tr),
+                clear=tr(" (clearly slower)") if slowed(cpu[p]) else tr(" (not clearly slower)"))
+            for p in sorted(others, key=platform_rank))))
     fair = by_phase.get("beside_hog_fair", {}).get("process")
     if fair is not None:
         parts.append(tr("With the bare hog and victim in two groups of equal CPU weight (the kernel's fair share, as "
                         "autogroup or systemd give), it was {ratio}.").format(ratio=ratio_text(tr, fair["r50"])))
     if memory:
-        parts.append(tr("Beside a memory hog growing until the shared budget ran out, the victim lost its working set "
-                        "in {figures}.").format(figures=", ".join(
+        parts.append(tr("Beside a memory hog growing until the shared budget ran out, the victim was killed by the "
+                        "OOM killer in {figures}.").format(figures=", ".join(
                             tr("{killed} of {runs} runs as a {where}").format(
                                 killed=tr.integer(int(memory[p]["killed"])), runs=tr.integer(int(memory[p]["runs"])),
                                 where=tr(WHERE[p]))

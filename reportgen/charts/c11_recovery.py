@@ -34,7 +34,7 @@ ROW_HEIGHT = 40
 
 def summarise(samples: pa.Table) -> pd.DataFrame:
     frame = rows(samples, "C11", tuple(MEASURES), ("detail",))
-    columns = [*KEYS, "n", "median", "low", "high", "failures", "errors", "instances", "restarted_by"]
+    columns = [*KEYS, "n", "median", "low", "high", "level", "failures", "errors", "instances", "restarted_by"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame = details(frame, "n", "restarted_by")
@@ -185,7 +185,8 @@ def _passage_one(mine: dict[tuple[str, str], dict], tr: Translator) -> str:
     return verdict_sentence(sc["container"], sc["vm"], recover, healed, " ".join(said), tr)
 
 
-CLAIM = N_("containers scale out and heal themselves faster than VMs")
+CLAIM = N_("containers scale out faster than VMs and heal themselves (whether they scale on their own is "
+             "not tested here)")
 
 
 def _sooner(a: dict, b: dict) -> bool:
@@ -201,12 +202,12 @@ def verdict_sentence(ct: dict, vm: dict, recover: dict[str, dict], healed: bool 
     if "container" in recover and "vm" in recover:
         parts.append(_sooner(recover["container"], recover["vm"]))
     parts.append(healed)
-    lines = [tr("Containers scaled out sooner than VMs: the 95% CIs do not overlap.") if parts[0] else
-             tr("Containers did not scale out clearly sooner than VMs: the 95% CIs overlap or are reversed.")]
+    lines = [tr("Containers scaled out sooner than VMs: the CIs do not overlap.") if parts[0] else
+             tr("Containers did not scale out clearly sooner than VMs: the CIs overlap or are reversed.")]
     if len(parts) == 3:
-        lines.append(tr("After a kill, containers were ready again sooner than VMs: the 95% CIs do not overlap.")
+        lines.append(tr("After a kill, containers were ready again sooner than VMs: the CIs do not overlap.")
                      if parts[1] else tr("After a kill, containers were not clearly ready again sooner than VMs: "
-                                         "the 95% CIs overlap or are reversed."))
+                                         "the CIs overlap or are reversed."))
     ratio = vm["median"] / ct["median"] if ct["median"] else float("inf")
     by = tr("{ratio} (VM scale-out ÷ container scale-out)").format(ratio=ratio_text(tr, ratio))
     return sentence(tr, Verdict(combine(parts), by, "ci"), tr(CLAIM), " ".join([detail, *lines]))

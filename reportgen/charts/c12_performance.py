@@ -71,18 +71,19 @@ def _higher(metric: str) -> bool:
 
 def summarise(samples: pa.Table) -> pd.DataFrame:
     frame = rows(samples, "C12", METRICS)
-    columns = [*KEYS, "n", "median", "low", "high", "failures", "errors", "base_n", "perf", "perf_low", "perf_high"]
+    columns = [*KEYS, "n", "median", "low", "high", "level", "failures", "errors", "base_n", "perf", "perf_low",
+               "perf_high", "perf_level"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     summary = median_groups(frame, KEYS)
     good = frame[frame["ok"].astype(bool) & (frame["value"] > 0)]
     values = {k: g["value"].to_numpy(dtype=float) for k, g in good.groupby(list(KEYS), dropna=False)}
-    perf, low, high, base_n = [], [], [], []
+    perf, low, high, base_n, level = [], [], [], [], []
     for r in summary.to_dict("records"):
         mine = values.get(tuple(r[k] for k in KEYS))
         base = next((v for k, v in values.items() if k[0] == r["dataset"] and k[1] == BASE and k[3] == r["metric"]), None)
         if mine is None or base is None:
-            perf.append(np.nan), low.append(np.nan), high.append(np.nan), base_n.append(0)
+            perf.append(np.nan), low.append(np.nan), high.append(np.nan), base_n.append(0), level.append(np.nan)
             continue
         ci = ratio_ci(mine, base)
         if _higher(r["metric"]):
@@ -90,7 +91,8 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
         else:  # a latency: the bare process's over the platform's, so below 1 is slower here too
             perf.append(1 / ci.ratio), low.append(1 / ci.high), high.append(1 / ci.low)
         base_n.append(int(base.size))
-    return summary.assign(base_n=base_n, perf=perf, perf_low=low, perf_high=high)[columns]
+        level.append(ci.level)
+    return summary.assign(base_n=base_n, perf=perf, perf_low=low, perf_high=high, perf_level=level)[columns]
 
 
 def _label(tr: Translator, metric: str) -> str:
@@ -252,8 +254,9 @@ def _passage_one(data: ChartInput, tr: Translator, dataset: str) -> str:
     if (mine["accelerator"] == "tcg").any():
         text += " " + tr(
             "The VM ran under TCG, QEMU's software emulation (KVM was not used in this run), so its ratios measure "
-            "the emulator, not a hypervisor: every guest instruction is translated, and system calls, context "
-            "switches and loopback I/O suffer most. With KVM the guest's code runs on the CPU itself; Felter et "
+            "the emulator, not a hypervisor: every guest instruction is translated, so nearly every benchmark is "
+            "slower, and a sequential disk read faster than the bare process's comes from QEMU's and the guest's "
+            "caches, not from a faster disk. With KVM the guest's code runs on the CPU itself; Felter et "
             "al. measured 0.83–0.98 of native for Linpack, about 0.97–0.99 for memory, about half the random disk "
             "IOPS, and a network round trip about 1.8 times as long, on other hardware (grey marks).")
     return verdict_sentence(points[points["dataset"] == dataset], text, tr)

@@ -32,11 +32,11 @@ def checks(vm: dict, shim: dict, engine: dict) -> list[bool | None]:
 def _detail(per_instance: bool | None, with_engine: bool | None, tr: Translator) -> str:
     if per_instance and with_engine:
         return tr("Even counting the engine daemons every container shares, the VM's overhead is larger: "
-                  "the 95% CIs do not overlap.")
+                  "the CIs do not overlap.")
     if per_instance:
-        return tr("Per instance the VM's overhead is larger (the 95% CIs do not overlap), but for a single "
+        return tr("Per instance the VM's overhead is larger (the CIs do not overlap), but for a single "
                   "container the shared engine outweighs it, so the saving appears only with several containers.")
-    return tr("The VM's overhead was not clearly larger than the container's: the 95% CIs overlap or are reversed.")
+    return tr("The VM's overhead was not clearly larger than the container's: the CIs overlap or are reversed.")
 
 
 def verdict_sentence(vm: dict, shim: dict, engine: dict | None, tr: Translator) -> str:

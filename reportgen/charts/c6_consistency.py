@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
-from collector.dataset import exact_groups
+from collector.dataset import deck_platform_of, exact_groups
 from reportgen.load.summaries import GROUP_KEYS, details, max_int, rows
 from reportgen.charts.common import count_cell, exact_bytes, labelled, platform_colour
 from reportgen.charts.verdicts import Verdict, combine, sentence
@@ -133,7 +133,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
         cells = {
             "dataset": Cell(str(r["dataset"])),
             "platform": Cell(row_label(r, tr, False)),
-            "subject": Cell(tr(SUBJECTS.get(str(r["platform"]), str(r["platform"])))),
+            "subject": Cell(tr(SUBJECTS.get(deck_platform_of(str(r["platform"])), str(r["platform"])))),  # a variant: its family's
             "instances": count_cell(tr, r["instances"]),
             "distinct": distinct,
             "repetitions": Cell(tr.integer(r["n"]), float(r["n"])),
@@ -154,7 +154,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
 
 
 def _change(r: dict, tr: Translator) -> str:
-    platform = r["platform"]
+    platform = deck_platform_of(str(r["platform"]))  # crun, Podman and gVisor are containers, microvm a VM
     if platform == "vm" and pd.notna(r.get("changed")):
         return tr("{changed} of {n} disks changed").format(changed=tr.integer(r["changed"]), n=tr.integer(r["instances"]))
     if platform == "container" and pd.notna(r.get("upper_bytes")):

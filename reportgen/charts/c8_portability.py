@@ -352,7 +352,9 @@ def _one_host_runtimes(frame: pd.DataFrame, tr: Translator) -> str:
         texts.append(tr("The image ran unchanged, but what it saw differed: {items}. That is the limit of the deck's "
                         "compatibility claim (slide 12): the image carries its files, not the kernel under it.").format(
             items="; ".join(differed)))
-    return c8_verdict.on_runtimes(ran_on, tried, " ".join(texts), tr) if tried else " ".join(texts)
+    saw_other = len({r["platform"] for r in frame.to_dict("records")
+                     if r.get("findings") and deck_platform_of(str(r["platform"])) == "container"})
+    return c8_verdict.on_runtimes(ran_on, tried, " ".join(texts), tr, min(saw_other, tried)) if tried else " ".join(texts)
 
 
 DEFINITION = register(

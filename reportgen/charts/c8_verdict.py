@@ -3,9 +3,10 @@
 Exact counts: of the set-ups (hosts, or runtimes and engines on one host)
 given the same image, how many ran it (at least one sample succeeded; a
 failed measurement beside successful ones is shown in the grid, not taken
-for the image failing to run). All: confirmed; some: depends; none: contradicted. What the image saw differ
-(gVisor's own kernel, say) is told beside the verdict, not counted in it:
-the deck claims the image runs, not that every kernel looks alike.
+for the image failing to run). All: confirmed; some: depends; none: contradicted. On one host the
+portability probe also says whether the image saw the same system: the deck's "runs the same" holds
+only where it did, so a set-up whose answers differed (gVisor's own kernel, a namespaced pid_max)
+makes an image that ran everywhere "it depends".
 """
 
 from __future__ import annotations
@@ -21,10 +22,15 @@ def _sentence(ran: int, total: int, by: str, detail: str, tr: Translator) -> str
     return sentence(tr, Verdict(combine([i < ran for i in range(total)]), by, "exact"), tr(CLAIM), detail)
 
 
-def on_runtimes(ran: int, total: int, detail: str, tr: Translator) -> str:
-    """One host: the same container image on several runtimes and engines (the VM's root filesystem is told, not counted)."""
+def on_runtimes(ran: int, total: int, detail: str, tr: Translator, differed: int = 0) -> str:
+    """One host: the same container image on several runtimes and engines (the VM's root filesystem is told, not
+    counted); `differed` of them showed it a system that differs from the host's own view."""
     by = tr("ran on {ok} of {n} container runtimes and engines").format(ok=tr.integer(ran), n=tr.integer(total))
-    return _sentence(ran, total, by, detail, tr)
+    if not differed:
+        return _sentence(ran, total, by, detail, tr)
+    by += "; " + tr("what it saw differed on {k} of them").format(k=tr.integer(differed))
+    kind = combine([*(i < ran for i in range(total)), False])
+    return sentence(tr, Verdict(kind, by, "exact"), tr(CLAIM), detail)
 
 
 def on_hosts(ran: int, total: int, detail: str, tr: Translator) -> str:

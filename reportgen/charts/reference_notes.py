@@ -33,8 +33,8 @@ def value_text(ref: Reference, tr: Translator) -> str:
 def reference_notes(chart_id: str, tr: Translator) -> tuple[str, ...]:
     lang = "ko" if tr.lang.startswith("ko") else "en"
     return tuple(
-        tr("Published figure (a reference, not our data), {family}: {technology}, {value}; {conditions}. Why ours "
-           "differ: {differs}. Source: {source}.").format(
+        tr("Published figure (a reference, not our data), {family}: {technology}, {value}. Conditions: {conditions}. "
+           "Why ours differ: {differs}. Source: {source}.").format(
             family=platform_label(ref.family, "", tr), technology=ref.technology, value=value_text(ref, tr),
-            conditions=ref.conditions[lang], differs=ref.differs[lang], source=ref.source)
+            conditions=ref.conditions[lang].rstrip("."), differs=ref.differs[lang].rstrip("."), source=ref.source.rstrip("."))
         for ref in for_chart(chart_id))

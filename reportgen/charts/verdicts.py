@@ -15,11 +15,13 @@ from reportgen.i18n.catalogs import N_, Translator
 CONFIRMED, CONTRADICTED, DEPENDS = "confirmed", "contradicted", "depends"
 WORDS = {CONFIRMED: N_("Confirmed"), CONTRADICTED: N_("Contradicted"), DEPENDS: N_("It depends")}
 TESTS = {
-    "ci": N_("95% CIs of the medians compared: a change counts only when the intervals do not overlap"),
+    "ci": N_("CIs of the medians compared: a change counts only when the intervals do not overlap; they are 95% "
+             "intervals, or less with fewer than 6 samples, as the notes say"),
     "exact": N_("exact counts compared"),
     "exact_sizes": N_("exact sizes in bytes compared, no sampling"),
-    "ratio_ci": N_("ratios to the bare process compared by their Mann–Whitney 95% CIs (Hodges–Lehmann "
-                   "estimates): a difference counts only when the intervals do not overlap"),
+    "ratio_ci": N_("ratios to the bare process compared by their Mann–Whitney CIs (Hodges–Lehmann estimates): a "
+                   "difference counts only when the intervals do not overlap; they are 95% intervals, or less with "
+                   "few samples, as the notes say"),
 }
 
 

@@ -47,7 +47,7 @@ from reportgen.pages import slides as slide_deck
 from reportgen.writers import slides as slide_files
 from reportgen.charts import ChartDef, ChartInput, registered
 from reportgen.pages.comparison import comparison_data, comparison_section
-from reportgen.charts.base import failure_notes, gap_notes
+from reportgen.charts.base import ci_notes, failure_notes, gap_notes
 from reportgen.charts.reference_notes import reference_notes
 from reportgen.charts.slide_parts import slide_parts
 from reportgen.i18n.catalogs import LANG_NAMES, LANGS, Translator, translator
@@ -283,7 +283,7 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
         alt=alt_text,
         svg=Markup(svg),
         table=definition.table(data, tr),
-        notes=notes + failure_notes(data, tr) + reference_notes(definition.chart_id, tr),
+        notes=notes + failure_notes(data, tr) + ci_notes(data, tr) + reference_notes(definition.chart_id, tr),
         passage=definition.passage(data, tr) if definition.passage else None,
         spec=chart.to_dict(validate=False),
         slide_specs=tuple(definition.draw(part, tr).to_dict(validate=False)

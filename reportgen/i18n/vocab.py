@@ -70,8 +70,8 @@ def platform_label(platform: str, accelerator: str, tr: Translator, *, short: bo
     """`Container`, `Virtual machine (KVM)`: a VM label always says how it was accelerated."""
     labels = PLATFORM_SHORT if short else PLATFORM_LABELS
     label = tr(labels[platform]) if platform in labels else platform
-    if family_of(platform) == "vm" and accelerator in ("kvm", "tcg"):
-        label = f"{label} ({accelerator.upper()})"
+    if family_of(platform) == "vm" and accelerator in ("kvm", "tcg"):  # 가상서버(VM, TCG), not 가상서버(VM) (TCG)
+        label = f"{label[:-1]}, {accelerator.upper()})" if label.endswith(")") else f"{label} ({accelerator.upper()})"
     return label
 
 

@@ -51,8 +51,7 @@ def median_summary(samples: pa.Table, sel: Selection, level: float = 0.95) -> pd
     frame = table.to_pandas()
     for key in keys:
         frame[key] = frame[key].astype(object).where(frame[key].notna(), None)
-    summary = median_groups(frame, keys, level)
-    summary["level"] = level
+    summary = median_groups(frame, keys, level)  # `level`: what each interval covers (less below 6 samples)
     return summary[columns]
 
 

@@ -162,6 +162,8 @@ class Cover:
     subtitle: str
     lead: str
     datasets: tuple[DatasetCard, ...]
+    caveat: str = ""
+    """What every reader must know before any figure (the VMs ran under software emulation), or ""."""
 
 
 @dataclass(frozen=True)

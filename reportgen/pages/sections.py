@@ -128,6 +128,9 @@ def cover(loaded: Loaded, tr: Translator) -> Cover:
             "traced to its raw samples."
         ),
         datasets=tuple(dataset_card(d, tr) for d in loaded.datasets),
+        caveat=tr("Every VM here ran under QEMU's software emulation (TCG), not hardware virtualization (KVM): "
+                  "VM speeds are far below what a server with KVM gives, and each chart with VMs says so.")
+        if any("tcg" in _vm_accelerators(d) for d in loaded.datasets) else "",
     )
 
 
@@ -155,7 +158,9 @@ def methods(loaded: Loaded, tr: Translator) -> Methods:
         ),
         tr(
             "Every figure is a median with a distribution-free 95% confidence interval (order statistics of "
-            "the binomial distribution), computed by the same function the collector prints its summary with."
+            "the binomial distribution), computed by the same function the collector prints its summary with; "
+            "with fewer than 6 samples the interval is the samples' full range, whose confidence is lower (94% "
+            "for 5 samples, 75% for 3), as the chart's notes say."
         ),
     ]
     for dataset in loaded.datasets:

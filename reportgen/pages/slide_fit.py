@@ -98,6 +98,9 @@ def classroom_claims(claims: Sequence["Claim"], quote: str = "", slack: int = 6)
                 break
             kept.append(text)
             used += words(text)
+    for kept in shown:  # a list of clauses cut short ends the slide's sentence, not on a dangling semicolon
+        if kept and kept[-1].endswith(";"):
+            kept[-1] = kept[-1][:-1] + "."
     return tuple(
         replace(c, texts=(_joined(kept),) if c.kind == "measured" else tuple(kept)) for c, kept in zip(claims, shown)
     ), rest

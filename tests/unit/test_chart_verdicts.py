@@ -85,14 +85,28 @@ def test_c7_verdict_follows_the_bytes(shared: float, standalone: float, word: st
     assert by in _says(passage, data, word)
 
 
-@pytest.mark.parametrize(("gvisor_ok", "word"), [(True, "Confirmed"), (False, "It depends")])
-def test_c8_verdict_counts_the_runtimes_that_ran_the_image(tmp_path, gvisor_ok: bool, word: str) -> None:
+@pytest.mark.parametrize(("gvisor_ok", "same_view", "word"), [
+    (True, True, "Confirmed"),       # ran on both runtimes and saw the host's system
+    (True, False, "It depends"),     # ran on both, but gVisor showed it its own kernel: not "runs the same"
+    (False, False, "It depends"),    # did not run on gVisor
+])
+def test_c8_verdict_counts_the_runtimes_that_ran_the_image(tmp_path, gvisor_ok: bool, same_view: bool, word: str) -> None:
+    import json
+
     import pyarrow as pa
 
     from reportgen.charts.c8_portability import passage
     from tests.unit.test_platform_variants import _build, _probe_rows
 
     table = _probe_rows("sha256:" + "ab" * 32)
+    if same_view:  # gVisor's answers as the host's
+        host = {"kernel_release": "6.1.0-host", "smaps_rollup": "Rss: 1 kB"}
+        rows = table.to_pylist()
+        for r in rows:
+            if r["platform"] == "gvisor":
+                r["value"] = 1.0
+                r["detail"] = json.dumps({**json.loads(r["detail"]), "output": host[r["phase"]]})
+        table = pa.Table.from_pylist(rows, schema=table.schema)
     if not gvisor_ok:
         ok = [p != "gvisor" for p in table.column("platform").to_pylist()]
         table = table.set_column(table.schema.get_field_index("ok"), "ok", pa.array(ok))
@@ -100,6 +114,7 @@ def test_c8_verdict_counts_the_runtimes_that_ran_the_image(tmp_path, gvisor_ok: 
         table = table.set_column(table.schema.get_field_index("error"), "error", pa.array(errors, pa.string()))
     en = _says(passage, _build(tmp_path, table)["C8"], word)
     assert ("ran on 2 of 2 container runtimes and engines" if gvisor_ok else "ran on 1 of 2 container runtimes and engines") in en
+    assert ("what it saw differed on 1 of them" in en) == (gvisor_ok and not same_view)
 
 
 @pytest.mark.parametrize(("ct_scale", "ct_recover", "restarted_by", "word"), [
@@ -131,4 +146,4 @@ def test_c12_verdict_counts_the_benchmarks_where_the_vm_is_clearly_slower(vm_rat
                          "median": 100.0 * perf, "low": 99.0 * perf, "high": 101.0 * perf, "base_n": 10})
     en = _says(passage, _rows()(*rows), word)
     assert f"clearly slower than the container on {sum(v < 0.9 for v in vm_ratios)} of 2 benchmarks" in en
-    assert "Mann–Whitney 95% CIs" in en
+    assert "Mann–Whitney CIs" in en

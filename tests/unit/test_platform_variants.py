@@ -46,7 +46,8 @@ def test_charts_group_by_family_and_label_variants_under_their_family():
             if v.family == "container":
                 assert label.startswith(container)
             if v.family == "vm":
-                assert label.startswith(vm) and label.endswith("(TCG)")
+                # 가상서버(VM, TCG) rather than 가상서버(VM) (TCG); 가상서버(VM) · microvm (TCG)
+                assert label.startswith(vm.rstrip(")")) and label.endswith("TCG)") and ") (" not in label
 
 
 def test_colour_scale_of_the_deck_platforms_is_unchanged_and_variants_are_added_when_drawn():

@@ -138,7 +138,7 @@ def test_table_numbers_equal_medians_computed_from_the_parquet(site: Path, datas
             cell = row.select_one('td[data-key="median"]')
             assert float(cell["data-value"]) == pytest.approx(expected[key], rel=1e-12)
             shown = float(re.sub(r"[^0-9.]", "", cell.get_text()))
-            scale = 1000 if "ms" in cell.get_text() else 1
+            scale = 1000 if "ms" in cell.get_text() or "밀리초" in cell.get_text() else 1
             assert shown == pytest.approx(expected[key] * scale, rel=5e-3)
             seen += 1
     assert seen == 3 + 9  # three C3 rows, 2 + 3 + 4 C5 phases
