@@ -362,10 +362,10 @@ DEFINITION = register(
         chart_id="C8",
         title=N_("Portability: the same image on several runtimes and hosts"),
         caption=N_(
-            "Hosts (rows) against what each platform ran, identified by digest (columns): a container image, "
-            "a VM's initramfs, the bare process's binary. A cell says whether it ran on that host, counting "
-            "the samples that succeeded and failed over every suite (slide 12: libraries and dependencies "
-            "travel inside the image)."
+            "Each platform on each host (rows) against what it ran, identified by digest (columns): a container "
+            "image, a VM's initramfs, the bare process's binary. A cell says whether it ran there, counting the "
+            "samples that succeeded and failed over every suite (slide 12: libraries and dependencies travel "
+            "inside the image)."
         ),
         no_data=N_(
             "Nothing to compare: no dataset in {datasets} names the digests of what it ran, so this chart is not "

@@ -225,7 +225,8 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
             lead, _ = within(sentences(report.cover.lead), WORD_BUDGET // 2)
             add(spec, title=report.cover.titles[0].text, paragraphs=(" ".join(lead),), notes=(report.cover.lead, *methods))
             if report.cover.caveat:  # before any figure, on a slide of its own
-                add(spec, key="caveat", kind="methods", title=tr("Before the numbers"), paragraphs=(report.cover.caveat,),
+                add(replace(spec, kind="methods", deck="", kicker=""), key="caveat", title=tr("Before the numbers"),
+                    paragraphs=(report.cover.caveat,),
                     text_size=CLASSROOM_PX, notes=(report.cover.caveat, *methods))
         elif spec.kind == "charts":
             chosen = [blocks.get(cid) for cid in spec.charts]
