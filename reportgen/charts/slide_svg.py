@@ -102,7 +102,8 @@ def render_for_slide(spec: Mapping[str, Any], box: tuple[float, float], *, chart
         size = svg_box(svg)
         if best is not None and width_factor < best[2] and size[0] >= best[1][0] - 1:
             svg, size, width_factor = best  # a narrower plot did not make the chart narrower (a legend sets its width)
-            if one_column or '"columns"' not in json.dumps(spec):
+            fits = min(box[0] / size[0], box[1] / size[1]) >= MIN_SCALE
+            if fits or one_column or '"columns"' not in json.dumps(spec):
                 break
             one_column, best = True, None  # so the legend's key goes in one column, taller and narrower
             continue

@@ -16,8 +16,6 @@ shown beside the chart as labelled claims.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Mapping, Sequence
 
@@ -204,8 +202,6 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
     slides: list[Slide] = []
     drawn: dict[str, tuple[int, int]] = {}
     """Chart id -> the first and last slide showing it: a later deck slide on the same chart points back."""
-    redraw: list[tuple[int, SlideFigure, ChartBlock | None, Mapping[str, object] | None]] = []
-    """Chart slides to draw for the slide once every slide is placed (slide index, figure, block, spec part)."""
 
     def add(spec: DeckSlide, key: str | None = None, title: str | None = None, **fields: object) -> None:
         slides.append(
@@ -242,8 +238,7 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
             first = len(slides) + 1
             for n, (fig, block, part, suffix) in enumerate(chart_slides([f for f, _ in new_pairs], [b for _, b in new_pairs])):
                 add(spec, key=spec.key if n == 0 else f"{spec.key}-{n + 1}", layout="chart", title=tr(spec.title) + suffix,
-                    figures=(fig,), notes=notes)
-                redraw.append((len(slides) - 1, fig, block, part))
+                    figures=(slide_chart(fig, block, tr, font_dir, part),), notes=notes)
                 drawn.setdefault(fig.chart_id, (len(slides), len(slides)))
                 drawn[fig.chart_id] = (drawn[fig.chart_id][0], len(slides))
             if not new_pairs and first == len(slides) + 1:
@@ -315,11 +310,6 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
                 if shown and not beside:
                     add(spec, key=f"{spec.key}-{len(slides)}", title=f"{tr(spec.title)}: {source.label}", files=shown,
                         notes=notes)
-    # each chart's fitting renders it several times; vl-convert works outside the GIL, so two threads use two cores
-    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        drawn_figures = list(pool.map(lambda job: slide_chart(job[1], job[2], tr, font_dir, job[3]), redraw))
-    for (index, *_), fig in zip(redraw, drawn_figures):
-        slides[index] = replace(slides[index], figures=(fig,))
     return tuple(slides)
 
 
