@@ -27,12 +27,12 @@ from reportgen.i18n.catalogs import Translator
 from reportgen.pages.deck import DECK, DeckSlide
 from reportgen.charts.c2_matrix import COLUMNS as MATRIX_COLUMNS
 from reportgen.pages.slide_layout import (BODY_HEIGHT, BODY_WIDTH, SLIDE_HEIGHT, SLIDE_WIDTH, CellText,
-                                          FigureInput, lines, split_table, svg_size)
+                                          FigureInput, split_table, svg_size)
 from reportgen.pages.slide_claims import Claim, claim_slides, deck_claims, pointing_back, shown_on
 from reportgen.pages.slide_facts import FactGroup, fact_pages
-from reportgen.pages.slide_fit import (CLASSROOM_PX, FONT_DIR, WORD_BUDGET, chunks, classroom_claims, fact_words,
+from reportgen.pages.slide_fit import (CLASSROOM_PX, FONT_DIR, WORD_BUDGET, chunks, classroom_claims,
                                       sentences, slide_chart, chart_slides, within, words)
-from reportgen.pages.contexts import ChartBlock, Cover, Fact, FileDigest, LangLink, Matrix, ReportPage
+from reportgen.pages.contexts import ChartBlock, Cover, FileDigest, LangLink, Matrix, ReportPage
 
 MAX_CELL_EVIDENCE = 4  # measured lines a cell shows on a one-column matrix slide; more go to the notes
 REVEAL_VERSION = "6.0.2"
