@@ -160,11 +160,17 @@ def gap_notes(data: ChartInput, expects: tuple[str, ...], tr: Translator) -> tup
     return tuple(notes)
 
 
+def all_not_applicable(errors: Iterable[str]) -> bool:
+    """Whether there are failures and every one of them says the suite does not apply (not a failed run)."""
+    errors = list(errors)
+    return bool(errors) and all(e.startswith(NOT_APPLICABLE) for e in errors)
+
+
 def not_applicable(rows: pd.DataFrame, tr: Translator | None = None) -> str | None:
     """The collector's reason when every failure of these summary rows says the suite does not apply, else None;
     with `tr`, each reason the collector writes from a known template in `tr`'s language (reason_text)."""
     errors = {e for errs in rows["errors"] for e in errs} if "errors" in rows else set()
-    if errors and all(e.startswith(NOT_APPLICABLE) for e in errors):
+    if all_not_applicable(errors):
         reasons = sorted(e[len(NOT_APPLICABLE):] for e in errors)
         return "; ".join(reason_text(r, tr) if tr is not None else r for r in reasons)
     return None

@@ -27,6 +27,10 @@ def slowed(pair: dict) -> bool:
     return ci_change(a["low"], a["high"], b["low"], b["high"]) == "higher"
 
 
+def _clearly(pair: dict, tr: Translator) -> str:
+    return tr(" (clearly slower)") if slowed(pair) else tr(" (not clearly slower)")
+
+
 def checks(cpu: dict[str, dict], memory: dict[str, dict]) -> list[bool | None]:
     """One entry per part of the claim that was measured: True where it agrees."""
     out: list[bool | None] = []
@@ -48,7 +52,7 @@ def passage_one(by_phase: dict[str, dict[str, dict]], memory: dict[str, dict], t
     if present:
         figures = [tr("{ratio} as a {where}{clear}").format(
             ratio=ratio_text(tr, cpu[p]["r50"]), where=tr(WHERE[p]),
-            clear=tr(" (clearly slower)") if slowed(cpu[p]) else tr(" (not clearly slower)")) for p in present]
+            clear=_clearly(cpu[p], tr)) for p in present]
         parts.append(tr("Beside a CPU hog, the victim's median time per iteration, relative to its time alone, was "
                         "{figures}.").format(
             figures=", ".join(figures)))
@@ -57,7 +61,7 @@ def passage_one(by_phase: dict[str, dict[str, dict]], memory: dict[str, dict], t
         parts.append(tr("On the other set-ups it was {figures}.").format(figures=", ".join(
             tr("{ratio} on {platform}{clear}").format(
                 ratio=ratio_text(tr, cpu[p]["r50"]), platform=platform_label(p, "", tr),
-                clear=tr(" (clearly slower)") if slowed(cpu[p]) else tr(" (not clearly slower)"))
+                clear=_clearly(cpu[p], tr))
             for p in sorted(others, key=platform_rank))))
     fair = by_phase.get("beside_hog_fair", {}).get("process")
     if fair is not None:

@@ -21,7 +21,7 @@ from reportgen.pages.contexts import Cell, DataTable, Row
 from collector.dataset import exact_groups
 from reportgen.load.summaries import GROUP_KEYS, details, rows
 from reportgen.charts.common import MIB, bytes_cell, exact_bytes, size_unit
-from reportgen.charts.base import ChartDef, ChartInput, not_applicable, order_rows, register
+from reportgen.charts.base import ChartDef, ChartInput, all_not_applicable, order_rows, register
 from reportgen.charts.verdicts import CONFIRMED, CONTRADICTED, Verdict, sentence
 
 METRICS: dict[str, str] = {
@@ -103,8 +103,8 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
 def table(data: ChartInput, tr: Translator) -> DataTable:
     frame = order_rows(data.summary, data.datasets, extra=("k", "set"))
     # a runtime the measurement does not apply to (it shares Docker's store) has no row: the notes say why
-    frame = frame[[not (r["n"] == 0 and not_applicable(pd.DataFrame([r])) is not None)
-                   for r in frame.to_dict("records")]] if not frame.empty else frame
+    frame = frame[pd.Series([not (n == 0 and all_not_applicable(errors)) for n, errors in zip(frame["n"], frame["errors"])],
+                            index=frame.index, dtype=bool)]
     failures = bool((frame["failures"] > 0).any())
     keys = (*(("dataset",) if data.multi else ()), "k", "set", "used", "listed", "allocated", *(("failures",) if failures else ()))
     header = {

@@ -344,9 +344,9 @@ def _one_host_runtimes(frame: pd.DataFrame, tr: Translator) -> str:
     checks: dict[str, list[str]] = {}  # per platform (a VM ran two initramfs: said once), the checks that differed
     for r in frame.to_dict("records"):
         for finding in r.get("findings") or ():
-            names = checks.setdefault(row_label(r, tr, False), [])
-            if finding.split(":")[0] not in names:
-                names.append(finding.split(":")[0])
+            names, check = checks.setdefault(row_label(r, tr, False), []), finding.split(":")[0]
+            if check not in names:
+                names.append(check)
     differed = [f"{label} ({', '.join(names)})" for label, names in checks.items()]  # the answers are in the table
     if differed:
         texts.append(tr("The image ran unchanged, but what it saw differed: {items}. That is the limit of the deck's "

@@ -12,7 +12,6 @@ the 960 x 540 canvas, so 20 px x 0.94 = 14.1 pt).
 from __future__ import annotations
 
 import copy
-import json
 import re
 from pathlib import Path
 from typing import Any, Mapping
@@ -35,6 +34,17 @@ MAX_MARK_AREA = 160.0
 FONT_KEYS = {"fontSize", "labelFontSize", "titleFontSize"}
 GROWN_KEYS = {"dx", "labelLimit", "minExtent", "labelPadding", "titlePadding", "offset", "symbolSize", "size",
               "columnPadding", "rowPadding", "padding"}
+
+
+def _has_legend_columns(node: Any) -> bool:
+    """Whether a legend of the spec lays its key out in columns (what `_grow(one_column=True)` changes)."""
+    if isinstance(node, dict):
+        if "columns" in node and "orient" in node:
+            return True
+        return any(_has_legend_columns(v) for k, v in node.items() if k not in ("data", "datasets"))
+    if isinstance(node, list):
+        return any(_has_legend_columns(v) for v in node)
+    return False
 
 
 def _grow(node: Any, width_factor: float, height_factor: float = HEIGHT_GROWTH, one_column: bool = False) -> Any:
@@ -103,7 +113,7 @@ def render_for_slide(spec: Mapping[str, Any], box: tuple[float, float], *, chart
         if best is not None and width_factor < best[2] and size[0] >= best[1][0] - 1:
             svg, size, width_factor = best  # a narrower plot did not make the chart narrower (a legend sets its width)
             fits = min(box[0] / size[0], box[1] / size[1]) >= MIN_SCALE
-            if fits or one_column or '"columns"' not in json.dumps(spec):
+            if fits or one_column or not _has_legend_columns(spec):
                 break
             one_column, best = True, None  # so the legend's key goes in one column, taller and narrower
             continue
