@@ -72,10 +72,11 @@ class Units:
     def hours(self, value: float) -> str:
         return self._word("h", self.integer(round(value / 3600)))
 
-    def bytes_iec(self, value: float, *, unit: str | None = None) -> str:
-        """A size in bytes as KiB/MiB/GiB with 3 significant digits; `unit` (from `iec_unit()`) forces one."""
+    def bytes_iec(self, value: float, *, unit: str | None = None, trim: bool = False) -> str:
+        """A size in bytes as KiB/MiB/GiB with 3 significant digits; `unit` (from `iec_unit()`) forces one;
+        `trim` drops trailing zeros (a published `5 MiB` is not `5.00 MiB`)."""
         exponent = IEC_UNITS.index(unit or iec_unit((value,)))
-        return self._word("iec", self.number(value / 1024**exponent), unit=IEC_UNITS[exponent])
+        return self._word("iec", self.number(value / 1024**exponent, trim=trim), unit=IEC_UNITS[exponent])
 
     def exact_bytes(self, value: float, *, unit: str | None = None) -> str:
         """`12,345,678 B (11.8 MiB)`: the exact count of bytes, and its size for people; `unit` (from
@@ -89,10 +90,19 @@ class Units:
         """A sampled memory figure (bytes) in MiB."""
         return self._word("MiB", self.number(value / MIB))
 
-    def ratio(self, value: float) -> str:
-        """`×2.4` / `2.4배`: how many times a figure is of another; near 1 with two decimals (1.04, never a bare 1.0)."""
-        significant = 3 if 0.9 <= value < 1.1 or value >= 10 else 2
-        return self._word("ratio", self.number(value, significant))
+    def ratio(self, value: float, *, trim: bool = False) -> str:
+        """`×2.4` / `2.4배`: how many times a figure is of another; near 1 with two decimals (1.04, never a bare 1.0);
+        `trim` drops trailing zeros (a published `0.98` is not `0.980`)."""
+        return self._word("ratio", self.ratio_number(value, trim=trim))
+
+    def ratio_number(self, value: float, *, trim: bool = False) -> str:
+        """A ratio's number alone (a table column headed as a ratio): two decimals either side of 1 (1.04, 0.97),
+        else 2 significant digits (8.1, 0.66), 3 from 10 up (11.8)."""
+        if 0.9 <= value < 1.1:
+            significant = 3 if value >= 1 else 2
+        else:
+            significant = 3 if value >= 10 else 2
+        return self.number(value, significant, trim=trim)
 
     def datetime(self, when: datetime) -> str:
         """A moment, in UTC, to the minute, on a 24-hour clock."""
@@ -101,9 +111,9 @@ class Units:
             return f"{when.year}년 {when.month}월 {when.day}일 {when:%H:%M} UTC"
         return format_datetime(when, "MMM d, y, HH:mm", tzinfo=timezone.utc, locale=self.lang) + " UTC"
 
-    def percent(self, value: float, significant: int = 2) -> str:
-        """`value` already in per cent."""
-        return self._word("percent", self.number(value, significant, trim=True))
+    def percent(self, value: float, significant: int = 2, *, trim: bool = True) -> str:
+        """`value` already in per cent; `trim=False` keeps trailing zeros (99.40% beside 99.41% in one column)."""
+        return self._word("percent", self.number(value, significant, trim=trim))
 
     def value(self, value: float, unit: str, exact: bool = True) -> str:
         """A measured value by its unit: durations, sizes (exact bytes, or IEC when sampled), counts, the rest."""

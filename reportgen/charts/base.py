@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Mapping
 
 import altair as alt
@@ -59,6 +59,14 @@ class ChartInput:
     """Labels (`name@version`) of every dataset in the build, in the order given."""
     skipped: Mapping[tuple[str, str], str] = field(default_factory=dict)
     """(dataset, platform) -> reason the collector recorded for not measuring it."""
+    scale_summary: pd.DataFrame | None = None
+    """The whole chart's summary when this input is one slide's part of it: the axes are drawn to its range,
+    so the parts of one chart share one scale and their bars compare across slides."""
+
+    @property
+    def whole(self) -> "ChartInput":
+        """The input the axis range is computed from: the whole chart's, also for one slide's part of it."""
+        return self if self.scale_summary is None else replace(self, summary=self.scale_summary, scale_summary=None)
 
     @property
     def measured(self) -> pd.DataFrame:
@@ -259,8 +267,8 @@ def duration_axis(lo: float, hi: float, tr: Translator, title: str) -> alt.Axis:
             text = tr.units.hours(v)
         elif v >= 60:
             text = tr.units.minutes(v)
-        else:
-            text = tr.seconds(v, trim=True)
+        else:  # the shorter of "100 ms" and "0.1 s": a long tick label is the one the axis drops for lack of room
+            text = min((tr.seconds(v, trim=True), tr.seconds(v, trim=True, unit="s")), key=len)
         cases.append((v, text.replace("'", "\\'")))
     expr = "''"
     for v, text in reversed(cases):

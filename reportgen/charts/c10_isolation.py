@@ -86,9 +86,20 @@ def _published(frame: pd.DataFrame, tr: Translator) -> pd.DataFrame:
     """Published guest-vs-bare-metal ratios (Firecracker's), a row each in the ratio column: not a neighbour's
     slowdown but what the VM costs the same work alone, which the VM rows' alone medians show measured."""
     rows = reference_rows("C10", "victim_latency", frame["platform"], tr, lambda ref: ref.value,
-                          lambda ref, x: bound(ref, lambda v: ratio_text(tr, v), tr))
+                          lambda ref, x: bound(ref, lambda v: ratio_text(tr, v, trim=True), tr))
     rows["text"] = [tr("guest ÷ bare metal: {ratio}").format(ratio=t) for t in rows["text"]]
     return rows
+
+
+def _failed(data: ChartInput, tr: Translator, phases: set[str]) -> pd.DataFrame:
+    """The lines of the plot (platform, phase) whose every run failed, with what to write there."""
+    summary = data.summary
+    rows = summary[(summary["n"] == 0) & (summary["failures"] > 0)] if not summary.empty else summary
+    frame = labelled(rows, data.datasets, tr, data.multi) if not rows.empty else rows
+    out = [{"label": r["label"], "phase_label": tr(PHASES.get(r["phase"], r["phase"])),
+            "text": tr("no sample: all {n} runs failed (see the table)").format(n=tr.integer(int(r["failures"])))}
+           for r in frame.to_dict("records") if tr(PHASES.get(r["phase"], r["phase"])) in phases]
+    return pd.DataFrame(out, columns=["label", "phase_label", "text"])
 
 
 def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
@@ -104,8 +115,9 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         frame.assign(stat=tr(STATS["p50"]), x=frame["p50"]),
         frame.assign(stat=tr(STATS["p99"]), x=frame["p99"]),
     ])[["label", "phase_label", "stat", "x"]]
-    lo = min(float(frame["low"].min()), float(frame["p50"].min())) / 2.5
-    hi = float(frame["p99"].max()) * 2.5
+    whole = data.whole.measured  # the axis spans every platform's times, also on one slide's part
+    lo = min(float(whole["low"].min()), float(whole["p50"].min())) / 2.5
+    hi = float(whole["p99"].max()) * 2.5
     x_scale = alt.Scale(type="log", domain=[lo, hi], nice=False)
     axis = duration_axis(lo, hi, tr, tr("Time per iteration of the victim's work (log scale)"))
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220, labelFontSize=11))
@@ -120,6 +132,10 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
                             legend=alt.Legend(orient="top", symbolFillColor="#555555",
                                               symbolStrokeColor="#555555"))),
     ]
+    failed = _failed(data, tr, set(phase_domain))
+    if not failed.empty:  # a victim that never got to run leaves its line empty: say so there, in its phase's colour
+        layers.append(alt.Chart(failed).mark_text(align="left", dx=4, fontSize=10.5).encode(
+            x=alt.value(0), y=y, yOffset=offset, color=phase_colour, text="text:N"))
     if not published.empty:  # the published rows' place in the plot: named on the axis, their figure in the column
         layers.append(alt.Chart(published[["label"]]).mark_point(opacity=0).encode(x=alt.value(0), y=y))
     plot = alt.layer(*layers).properties(width=WIDTH, height=ROW_HEIGHT * len(order))
@@ -142,11 +158,14 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
     frame = data.summary.assign(_ph=data.summary["phase"].map({p: i for i, p in enumerate(PHASES)}))
     frame = order_rows(frame, data.datasets, extra=("_ph",))
     failures = bool((frame["failures"] > 0).any())
-    keys = (*(("dataset",) if data.multi else ()), "platform", "phase", "n", "p50", "low", "high", "p99", *(("failures",) if failures else ()))
+    killed = "runs" in frame and bool((frame["runs"] > 0).any())  # beside the memory hog: was the victim OOM-killed?
+    keys = (*(("dataset",) if data.multi else ()), "platform", "phase", "n", "p50", "low", "high", "p99",
+            *(("failures",) if failures else ()), *(("killed",) if killed else ()))
     header = {
         "dataset": tr("Dataset"), "platform": tr("Platform"), "phase": tr("Victim runs"), "n": tr("Iterations"),
         "p50": tr("p50 (median)"), "low": tr("CI low"), "high": tr("CI high"), "p99": tr("p99"),
         "failures": tr("Failed runs"),
+        "killed": tr("Victim killed (runs)"),
     }
     out = []
     units = column_units(frame, ("p50", "low", "high", "p99"))  # one unit per column
@@ -159,6 +178,8 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
             "n": Cell(tr.integer(r["n"]), float(r["n"])),
             **{k: seconds_cell(tr, r[k], units[k]) if has else Cell("—") for k in ("p50", "low", "high", "p99")},
             "failures": Cell(tr.integer(r["failures"]), float(r["failures"])),
+            "killed": Cell(tr("{killed} of {runs}").format(killed=tr.integer(int(r["killed"])), runs=tr.integer(int(r["runs"]))),
+                           float(r["killed"])) if killed and r["runs"] > 0 else Cell("—"),
         }
         ident = tuple((k, str(r[k])) for k in ("dataset", "platform", "accelerator", "phase"))
         out.append(Row(tuple(cells[k] for k in keys), ident))

@@ -19,7 +19,7 @@ from reportgen.i18n.catalogs import N_, Translator
 from reportgen.i18n.vocab import platform_label, platform_rank
 
 WHERE = {"process": N_("bare process"), "container": N_("container"), "vm": N_("VM")}
-CLAIM = N_("a physical server does not isolate CPU and memory; VMs and containers do")
+CLAIM = N_("a physical server does not isolate CPU and memory, while VMs and containers do")
 
 
 def slowed(pair: dict) -> bool:

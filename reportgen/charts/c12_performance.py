@@ -22,9 +22,10 @@ from collector.dataset import find_metric, median_groups, ratio_ci
 from reportgen.charts.base import (REFERENCE_COLOUR, ChartDef, ChartInput, order_rows, per_dataset, platform_hex,
                                    platform_shape, register, row_label)
 from reportgen.charts.references import Reference, for_chart
+from reportgen.charts.common import ratio_text, series_list
 from reportgen.charts.c12_verdict import verdict_sentence
 from reportgen.i18n.catalogs import N_, Translator
-from reportgen.load.summaries import GROUP_KEYS, rows
+from reportgen.load.summaries import GROUP_KEYS, details, rows
 from reportgen.pages.contexts import Cell, DataTable, Row
 
 SUITE = "performance"
@@ -70,12 +71,14 @@ def _higher(metric: str) -> bool:
 
 
 def summarise(samples: pa.Table) -> pd.DataFrame:
-    frame = rows(samples, "C12", METRICS)
+    frame = rows(samples, "C12", METRICS, ("detail",))
     columns = [*KEYS, "n", "median", "low", "high", "level", "failures", "errors", "base_n", "perf", "perf_low",
-               "perf_high", "perf_level"]
+               "perf_high", "perf_level", "cpus"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    summary = median_groups(frame, KEYS)
+    summary = median_groups(frame.drop(columns=["detail"]), KEYS)
+    cpus = _cpus_seen(frame)
+    summary["cpus"] = [cpus.get(tuple(r[k] for k in KEYS), np.nan) for r in summary.to_dict("records")]
     good = frame[frame["ok"].astype(bool) & (frame["value"] > 0)]
     values = {k: g["value"].to_numpy(dtype=float) for k, g in good.groupby(list(KEYS), dropna=False)}
     perf, low, high, base_n, level = [], [], [], [], []
@@ -93,6 +96,21 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
         base_n.append(int(base.size))
         level.append(ci.level)
     return summary.assign(base_n=base_n, perf=perf, perf_low=low, perf_high=high, perf_level=level)[columns]
+
+
+def _cpus_seen(frame: pd.DataFrame) -> dict[tuple, float]:
+    """Per group, the CPUs the benchmark saw (`nproc` where it ran): a 1-vCPU VM runs a two-thread benchmark
+    on one CPU where the bare process has the host's."""
+    out: dict[tuple, float] = {}
+    for r in details(frame, "instance_info").to_dict("records"):
+        info = r["instance_info"] if isinstance(r["instance_info"], dict) else {}
+        try:
+            cpus = float(info.get("nproc"))
+        except (TypeError, ValueError):
+            continue
+        key = tuple(r[k] for k in KEYS)
+        out[key] = max(out.get(key, 0.0), cpus)
+    return out
 
 
 def _label(tr: Translator, metric: str) -> str:
@@ -124,7 +142,7 @@ def _points(data: ChartInput, tr: Translator) -> pd.DataFrame:
     frame = order_rows(frame, data.datasets).copy()
     frame["series"] = [row_label(r, tr, data.multi) for r in frame.to_dict("records")]
     frame["benchmark"] = [_label(tr, m) for m in frame["metric"]]
-    frame["text"] = [tr.number(v, 2) for v in frame["perf"]]
+    frame["text"] = [tr.units.ratio_number(v) for v in frame["perf"]]
     return frame
 
 
@@ -134,7 +152,8 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     refs = refs[refs["benchmark"].isin(set(points["benchmark"]))]
     order = [_label(tr, m) for m in METRICS if _label(tr, m) in set(points["benchmark"])]
     series = list(dict.fromkeys(points["series"]))
-    xs = [*points["perf_low"], *points["perf_high"], *refs["x_low"], *refs["x_high"], 1.0]
+    whole = _points(data.whole, tr)  # the axis spans every platform's ratios, also on one slide's part
+    xs = [*whole["perf_low"], *whole["perf_high"], *refs["x_low"], *refs["x_high"], 1.0]
     lo, hi = 10 ** math.floor(math.log10(min(xs) / 1.3)), 10 ** math.ceil(math.log10(max(xs) * 1.3))
     x_scale = alt.Scale(type="log", domain=[lo, hi], nice=False)
     title = tr("Relative to the bare process (1 = the same, below 1 = slower; log scale)")
@@ -208,8 +227,9 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
         has = r["n"] > 0
         median = Cell(f"{tr.units.value(float(r['median']), unit)} ({tr.number(float(r['low']))}–"
                       f"{tr.number(float(r['high']))})", float(r["median"])) if has else Cell("—")
-        perf = Cell(f"{tr.number(float(r['perf']), 2)} ({tr.number(float(r['perf_low']), 2)}–"
-                    f"{tr.number(float(r['perf_high']), 2)})", float(r["perf"])) if has and pd.notna(r["perf"]) else Cell("—")
+        ratio = tr.units.ratio_number
+        perf = Cell(f"{ratio(float(r['perf']))} ({ratio(float(r['perf_low']))}–{ratio(float(r['perf_high']))})",
+                    float(r["perf"])) if has and pd.notna(r["perf"]) else Cell("—")
         cells = {"dataset": Cell(str(r["dataset"])), "benchmark": Cell(_label(tr, r["metric"])),
                  "platform": Cell(row_label(r, tr, False)), "median": median, "perf": perf,
                  "published": Cell(_published(tr, r["metric"], r["platform"])),
@@ -246,8 +266,8 @@ def _passage_one(data: ChartInput, tr: Translator, dataset: str) -> str:
         worst = g.loc[g["perf"].idxmin()]
         said.append(tr("{series}: median {median} of the bare process over {n} benchmarks, lowest {worst} ({bench})").format(
             series=row_label({"platform": platform, "accelerator": accel, "dataset": dataset}, tr, False),
-            median=tr.number(float(np.median(g["perf"])), 2), n=tr.integer(len(g)),
-            worst=tr.number(float(worst["perf"]), 2), bench=worst["benchmark"]))
+            median=ratio_text(tr, float(np.median(g["perf"]))), n=tr.integer(len(g)),
+            worst=ratio_text(tr, float(worst["perf"])), bench=worst["benchmark"]))
     if not said:
         return ""
     text = tr("Relative to the bare process: {figures}.").format(figures="; ".join(said))
@@ -259,7 +279,23 @@ def _passage_one(data: ChartInput, tr: Translator, dataset: str) -> str:
             "caches, not from a faster disk. With KVM the guest's code runs on the CPU itself; Felter et "
             "al. measured 0.83–0.98 of native for Linpack, about 0.97–0.99 for memory, about half the random disk "
             "IOPS, and a network round trip about 1.8 times as long, on other hardware (grey marks).")
+    text += _fewer_cpus(points[points["dataset"] == dataset], tr)
     return verdict_sentence(points[points["dataset"] == dataset], text, tr)
+
+
+def _fewer_cpus(points: pd.DataFrame, tr: Translator) -> str:
+    """A sentence when some platform's benchmarks saw fewer CPUs than the bare process's (a 1-vCPU VM), else ""."""
+    if "cpus" not in points:  # a summary from before the CPUs were read
+        return ""
+    known = points.dropna(subset=["cpus"])
+    host = known[known["platform"] == BASE]["cpus"].max()
+    fewer = known[known["cpus"] < host].drop_duplicates("series") if pd.notna(host) else known.iloc[:0]
+    if fewer.empty:
+        return ""
+    return " " + tr("The benchmarks saw {fewer} CPU(s) in {platforms} and {host} on the bare process: the "
+                    "two-thread benchmarks ran on one CPU there.").format(
+        fewer=tr.integer(int(fewer["cpus"].min())), platforms=series_list(tr, list(fewer["series"])),
+        host=tr.integer(int(host)))
 
 
 def passage(data: ChartInput, tr: Translator) -> str:

@@ -39,6 +39,6 @@ def verdict_sentence(points: pd.DataFrame, detail: str, tr: Translator) -> str:
         k=tr.integer(slower), n=tr.integer(len(agree)))
     lines = [detail]
     if 0 < slower < len(agree):
-        lines.append(tr("Not clearly slower in the VM: {benchmarks}.").format(
-            benchmarks=", ".join(b for b, ok in agree.items() if not ok)))
+        lines.append(tr("Not clearly slower in the VM: {benchmarks}.").format(  # "; ": a name may hold a comma
+            benchmarks="; ".join(b for b, ok in agree.items() if not ok)))
     return sentence(tr, Verdict(combine(list(agree.values())), by, "ratio_ci"), tr(CLAIM), " ".join(lines))

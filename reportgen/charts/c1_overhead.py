@@ -13,6 +13,8 @@ bars (charts/reference_marks.py): a reference, not data.
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 import pyarrow as pa
@@ -96,7 +98,7 @@ def _bars(data: ChartInput, tr: Translator, resource: str) -> tuple[pd.DataFrame
         if not spare.empty and resource == "memory":
             s = spare.iloc[0]
             text += " · " + tr("spare {value} ({share} of the host)").format(
-                value=_amount(tr, resource, float(s["median"])), share=_percent(tr, float(s["share"]))
+                value=_amount(tr, resource, float(s["median"])), share=_share(tr, float(s["share"]))
             )
         elif not spare.empty:
             text += " · " + tr("spare {value}").format(value=_percent(tr, float(spare.iloc[0]["median"])))
@@ -110,9 +112,21 @@ def _amount(tr: Translator, resource: str, value: float) -> str:
     return _percent(tr, value)
 
 
-def _percent(tr: Translator, fraction: float) -> str:
+def _fixed_percent(tr: Translator, fraction: float, decimals: int) -> str:
     value = fraction * 100
-    return tr.units.percent(value, 4 if value >= 10 else 2)
+    if value == 0:
+        return tr.units.percent(0.0)
+    return tr.units.percent(value, max(1, decimals + int(math.floor(math.log10(abs(value)))) + 1), trim=False)
+
+
+def _percent(tr: Translator, fraction: float) -> str:
+    """CPU, % of the host, to one decimal in the chart and the table alike (0.5%, 99.5%): sampled in half-percent steps."""
+    return _fixed_percent(tr, fraction, 1)
+
+
+def _share(tr: Translator, fraction: float) -> str:
+    """Spare memory's share of the host, to two decimals everywhere (99.41% beside 99.40%, never 99.4%)."""
+    return _fixed_percent(tr, fraction, 2)
 
 
 def _used_text(tr: Translator, resource: str, total: float) -> str:
@@ -124,12 +138,16 @@ def _panel(
 ) -> alt.LayerChart:
     used, ends = _bars(data, tr, resource)
     published = reference_rows("C1", "memory_bytes", used["platform"], tr, in_bytes,
-                               lambda ref, x: bound(ref, tr.bytes_iec, tr)) if resource == "memory" else pd.DataFrame()
+                               lambda ref, x: bound(ref, lambda v: tr.bytes_iec(v, trim=True), tr)) if resource == "memory" else pd.DataFrame()
     if not published.empty:
         published["x"] = published["x"] / MIB
         order = [*order, *published["label"]]
     domain = [tr(PART_LABELS[p]) for p in parts]
-    x_max = max(float(ends["x"].max()) if not ends.empty else 0.0, 1.0 if resource == "cpu" else 1.0)
+    whole_used, whole = _bars(data.whole, tr, resource)  # the axis spans every platform's bar, also on one slide's part
+    whole_published = reference_rows("C1", "memory_bytes", whole_used["platform"], tr, in_bytes,
+                                     lambda ref, x: bound(ref, lambda v: tr.bytes_iec(v, trim=True), tr)) if resource == "memory" else pd.DataFrame()
+    x_max = max([float(whole["x"].max()) if not whole.empty else 0.0,
+                 *(whole_published["x"] / MIB if not whole_published.empty else ()), 1.0])
     x_scale = alt.Scale(domain=[0, x_max * 2.4], nice=False, zero=True)
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=220, labelFontSize=11))
     bars = (
@@ -220,12 +238,12 @@ def _part_cell(tr: Translator, r: dict | None, memory: bool) -> Cell:
         return Cell("—")
 
     def amount(value: float) -> str:
-        return tr.number(value / MIB) if memory else tr.number(value * 100, 2, trim=True)
+        return tr.number(value / MIB) if memory else _percent(tr, value).rstrip("%")
 
-    text = tr.units.mib(float(r["median"])) if memory else tr.units.percent(float(r["median"]) * 100)
+    text = tr.units.mib(float(r["median"])) if memory else _percent(tr, float(r["median"]))
     low, high = amount(float(r["low"])), amount(float(r["high"]))
     if r["part"] == "spare" and memory:
-        text = f"{tr.bytes_iec(float(r['median']))} ({_percent(tr, float(r['share']))})"
+        text = f"{tr.bytes_iec(float(r['median']))} ({_share(tr, float(r['share']))})"
     elif r["part"] != "spare" and low != high:
         text += f" ({low}–{high})"
     if r.get("stand_in") is True:

@@ -53,6 +53,8 @@ def _claim_key(platform: str) -> str:
 
 WIDTH = 560
 ROW_HEIGHT = 46
+ROW_PADDING_OUTER = 0.45
+"""Rows' outer padding (of a row's height): the chart grows by as much, so each row keeps ROW_HEIGHT."""
 
 
 def summarise(samples: pa.Table) -> pd.DataFrame:
@@ -81,13 +83,16 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         band_rows.append({"label": row["label"], "x": band_lo, "x2": band_hi, "text": tr(text) if first else ""})
     bands = pd.DataFrame(band_rows, columns=["label", "x", "x2", "text"])
     published = row_marks("C3", "start_time", frame, tr, in_seconds)
-    lo = min(float(frame["low"].min()), *published["x"], 1.0) / 2.5
+    whole = _frame(data.whole, tr)  # the axis spans every platform's interval, also on one slide's part
+    lo = min(float(whole["low"].min()), *row_marks("C3", "start_time", whole, tr, in_seconds)["x"], 1.0) / 2.5
     # a median's text goes left of its interval where there is room, so it never runs into a claim band
     frame["text_left"] = [math.log10(low / lo) > LEFT_ROOM_DECADES for low in frame["low"]]
-    hi = max(float(frame["high"].max()) * 4.0, 3600.0 * 1.25 if not bands.empty else 1.0)
+    hi = max(float(whole["high"].max()) * 4.0, 3600.0 * 1.25 if not bands.empty else 1.0)
     points = frame[["label", "platform", "median", "low", "high", "median_text", "n", "text_left"]]
     x_scale = alt.Scale(type="log", domain=[lo, hi], nice=False)
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, labelFontSize=11))
+    # outer padding: room under the last row for a published figure's name, clear of the axis line
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240, labelFontSize=11),
+              scale=alt.Scale(paddingOuter=ROW_PADDING_OUTER))
     colour = alt.Color(
         "platform:N",
         scale=colour_scale(frame["platform"]),
@@ -128,7 +133,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
             .mark_text(align="right" if left else "left", dx=-8 if left else 8, dy=-9, fontSize=11, color="#222222")
             .encode(x=alt.X(f"{'low' if left else 'high'}:Q", scale=x_scale), y=y, text="median_text:N")
         )
-    return alt.layer(*layers).properties(width=WIDTH, height=ROW_HEIGHT * len(order))
+    return alt.layer(*layers).properties(width=WIDTH, height=ROW_HEIGHT * (len(order) + 2 * ROW_PADDING_OUTER - 0.1))
 
 
 def table(data: ChartInput, tr: Translator) -> DataTable:

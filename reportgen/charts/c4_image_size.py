@@ -55,7 +55,7 @@ ROLE_COLOURS: dict[str, str] = {
 ROLE_ORDER = tuple(ROLE_LABELS)
 
 WIDTH = 430
-ROW_HEIGHT = 40
+ROW_HEIGHT = 32
 
 
 def summarise(samples: pa.Table) -> pd.DataFrame:

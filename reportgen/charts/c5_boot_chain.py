@@ -63,7 +63,7 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
     totals = (
         segments.groupby("label", sort=False)["end"].max().reset_index().rename(columns={"end": "total"})
     )
-    x_max = float(totals["total"].max()) * 1.22
+    x_max = float(_segments(data.whole, tr)["end"].max()) * 1.22  # every platform's chain, also on one slide's part
     longest = segments.groupby("phase")["duration"].max()
     unseen = {p: tr("{phase} (under a pixel wide: at most {length})").format(
         phase=phase_label(p, tr), length=tr.seconds(float(longest[p])))

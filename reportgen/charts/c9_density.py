@@ -124,7 +124,9 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         columns=["label", "value", "text"],
     )
     order = [*frame["label"], *deck["label"]]
-    x_max = max(float(frame["value"].max()), float(deck["value"].max()) if not deck.empty else 0.0, 1.0)
+    whole = _frame(data.whole, tr)  # the axes span every platform's values, also on one slide's part
+    whole_deck = [float(v) for p, v in DECK_DENSITY.items() if p in set(whole["platform"])]
+    x_max = max(float(whole["value"].max()), *whole_deck, 1.0)
     x_scale = alt.Scale(domain=[0, x_max * 2.1], nice=False, zero=True)
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=300, labelFontSize=10.5, minExtent=200))
     x_title = tr("Instances ready together within the memory budget (median of the repetitions)")
@@ -145,19 +147,20 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
                 x=alt.X("value:Q", scale=x_scale), y=y, text="text:N"),
         ]
     top = alt.layer(*layers).properties(width=WIDTH, height=ROW_HEIGHT * len(order))
-    return alt.vconcat(top, _memory_panel(frame, tr), spacing=16)
+    return alt.vconcat(top, _memory_panel(frame, tr, whole), spacing=16)
 
 
-def _memory_panel(frame: pd.DataFrame, tr: Translator) -> alt.LayerChart:
-    mem = frame.dropna(subset=["per_instance"]).copy()
+def _memory_panel(frame: pd.DataFrame, tr: Translator, whole: pd.DataFrame) -> alt.LayerChart:
+    """Memory per instance on a log axis spanning `whole` (the whole chart's rows) and the published figures."""
+    mem, every = (f.dropna(subset=["per_instance"]).copy() for f in (frame, whole))
     for key in ("per_instance", "per_instance_low", "per_instance_high"):
-        mem[key] = mem[key] / MIB
+        mem[key], every[key] = mem[key] / MIB, every[key] / MIB
     mem["text"] = [tr.units.mib(v * MIB) for v in mem["per_instance"]]
-    published = reference_rows("C9", "memory_bytes", mem["platform"], tr, in_bytes,
-                               lambda ref, x: bound(ref, tr.bytes_iec, tr))
+    published, every_published = (reference_rows("C9", "memory_bytes", f["platform"], tr, in_bytes,
+                                                 lambda ref, x: bound(ref, lambda v: tr.bytes_iec(v, trim=True), tr)) for f in (mem, every))
     published["x"] = published["x"] / MIB
-    lo = max(min([float(mem["per_instance_low"].min()), *published["x"]]) / 3, 0.01) if not mem.empty else 0.1
-    hi = float(mem["per_instance_high"].max()) * 12 if not mem.empty else 10
+    lo = max(min([float(every["per_instance_low"].min()), *(every_published["x"] / MIB)]) / 3, 0.01) if not every.empty else 0.1
+    hi = float(every["per_instance_high"].max()) * 12 if not every.empty else 10
     x_scale = alt.Scale(type="log", domain=[lo, hi], nice=False)
     decades = [10.0**k for k in range(int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi))) + 1) if lo <= 10.0**k <= hi]
     order = [*mem["label"], *published["label"]]

@@ -96,6 +96,6 @@ def series_list(tr: Translator, parts: Iterable[str]) -> str:
     return tr("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
-def ratio_text(tr: Translator, value: float) -> str:
-    """`×2.4`: how many times a figure is of another."""
-    return tr.units.ratio(value)
+def ratio_text(tr: Translator, value: float, *, trim: bool = False) -> str:
+    """`×2.4`: how many times a figure is of another; `trim` for a published figure (no digits it did not give)."""
+    return tr.units.ratio(value, trim=trim)

@@ -15,13 +15,13 @@ from reportgen.i18n.vocab import platform_label
 
 def value_text(ref: Reference, tr: Translator) -> str:
     """The figure in the reader's language: `≤ 125 ms`, `2.3 ms`, `6–60 ms`, `≤ ×1.05` (`1.05배` in Korean)."""
-    def one(v: float) -> str:
+    def one(v: float) -> str:  # with the digits the source gave, no more (trailing zeros trimmed)
         if ref.unit == "s":
-            return tr.seconds(v)
+            return tr.seconds(v, trim=True)
         if ref.unit == "ratio_to_native":
-            return tr.units.ratio(v)
+            return tr.units.ratio(v, trim=True)
         if ref.unit == "MiB":
-            return tr.bytes_iec(v * (1 << 20))
+            return tr.bytes_iec(v * (1 << 20), trim=True)
         return f"{tr.number(v, trim=True)} {ref.unit}"
     if ref.low is not None and ref.high is not None and ref.low != ref.high:
         return tr("{value} ({low}–{high})").format(value=one(ref.value), low=one(float(ref.low)), high=one(float(ref.high)))

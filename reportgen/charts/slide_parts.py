@@ -58,6 +58,6 @@ def slide_parts(chart_id: str, data: ChartInput) -> tuple[ChartInput, ...]:
                 summary = summary[summary["platform"].isin(platforms)]
             if metrics is not None:
                 summary = summary[summary["metric"].isin(metrics)]
-            parts.append(replace(data, summary=summary))
+            parts.append(replace(data, summary=summary, scale_summary=data.summary))
     parts = [p for p in parts if not p.measured.empty]  # a part with nothing measured is no slide
     return tuple(parts) if len(parts) > 1 else ()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from reportgen.i18n.catalogs import N_, Translator
 
 CONFIRMED, CONTRADICTED, DEPENDS = "confirmed", "contradicted", "depends"
-WORDS = {CONFIRMED: N_("Confirmed"), CONTRADICTED: N_("Contradicted"), DEPENDS: N_("It depends")}
+WORDS = {CONFIRMED: N_("Confirmed"), CONTRADICTED: N_("Contradicted"), DEPENDS: N_("Partly confirmed")}
 TESTS = {
     "ci": N_("CIs of the medians compared: a change counts only when the intervals do not overlap; they are 95% "
              "intervals, or less with fewer than 6 samples, as the notes say"),
@@ -45,7 +45,7 @@ def ci_change(low_a: float, high_a: float, low_b: float, high_b: float) -> str:
 
 
 def combine(parts: list[bool | None]) -> str:
-    """All parts agree with the claim: confirmed; none: contradicted; some: depends. None = no evidence."""
+    """All parts agree with the claim: confirmed; none: contradicted; some: partly confirmed (`depends`). None = no evidence."""
     known = [p for p in parts if p is not None]
     if not known:
         return ""
@@ -66,6 +66,9 @@ def density_kind(containers: float, vms: float, claimed_ratio: float) -> str:
 
 
 def sentence(tr: Translator, verdict: Verdict, claim: str, detail: str) -> str:
-    """`Verdict on the deck's claim “…”: Confirmed. Measured: ×2.1 (…). … (Test: ….)` in `tr`'s language."""
-    return tr("Verdict on the deck's claim \u201c{claim}\u201d: {word}. Measured: {by}. {detail} (Test: {test}.)").format(
+    """`The deck claims that …. Verdict: Confirmed. Measured: ×2.1 (…). … (Test: ….)` in `tr`'s language.
+
+    The claim is our summary of the deck's words, not a quotation (the slide shows the deck's own bullets),
+    so it is written without quotation marks."""
+    return tr("The deck claims that {claim}. Verdict: {word}. Measured: {by}. {detail} (Test: {test}.)").format(
         claim=claim, word=tr(WORDS[verdict.kind]), by=verdict.by, detail=detail, test=tr(TESTS[verdict.test]))

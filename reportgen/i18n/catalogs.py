@@ -107,8 +107,8 @@ class Translator:
     def seconds(self, value: float, *, trim: bool = False, unit: str | None = None) -> str:
         return self.units.seconds(value, trim=trim, unit=unit)
 
-    def bytes_iec(self, value: float, *, unit: str | None = None) -> str:
-        return self.units.bytes_iec(value, unit=unit)
+    def bytes_iec(self, value: float, *, unit: str | None = None, trim: bool = False) -> str:
+        return self.units.bytes_iec(value, unit=unit, trim=trim)
 
 
 @lru_cache(maxsize=None)

@@ -69,6 +69,15 @@ def host_facts(dataset: Dataset, tr: Translator) -> tuple[Fact, ...]:
     )
 
 
+def _per_suite(default: Any, by_suite: Any, tr: Translator) -> str:
+    """`20; isolation 3, recovery 5`: the run's count and the suites that set their own (the manifest's words)."""
+    text = _text(default)
+    if isinstance(by_suite, dict) and by_suite:
+        own = ", ".join(f"{_text(suite)} {_text(count)}" for suite, count in sorted(by_suite.items(), key=lambda kv: str(kv[0])))
+        text = tr("{count} (suites with their own: {suites})").format(count=text, suites=own)
+    return text
+
+
 def run_facts(dataset: Dataset, tr: Translator) -> tuple[Fact, ...]:
     m = dataset.manifest
     repeat = manifest_get(m, "run", "repeat", default=manifest_get(m, "run", "repetitions"))
@@ -79,8 +88,9 @@ def run_facts(dataset: Dataset, tr: Translator) -> tuple[Fact, ...]:
             tr("Platforms"),
             ", ".join(platform_label(p, "", tr) for p in platforms) if isinstance(platforms, list) else _text(platforms),
         ),
-        Fact(tr("Measured runs per platform"), _text(repeat)),
-        Fact(tr("Warm-up runs per platform"), _text(manifest_get(m, "run", "warmup"))),
+        Fact(tr("Measured runs per platform"), _per_suite(repeat, manifest_get(m, "run", "suite_repeats"), tr)),
+        Fact(tr("Warm-up runs per platform"), _per_suite(manifest_get(m, "run", "warmup"),
+                                                         manifest_get(m, "run", "suite_warmups"), tr)),
         Fact(tr("Timeout per run (s)"), _text(manifest_get(m, "run", "timeout"))),
         Fact(tr("Accelerator requested"), _text(manifest_get(m, "run", "accel"))),
     )
@@ -118,9 +128,10 @@ def flatten(node: Any, prefix: str = "") -> list[tuple[str, Any]]:
 
 
 def cover(loaded: Loaded, tr: Translator) -> Cover:
-    titles = sorted((Title("ko", DECK_TITLE_KO), Title("en", DECK_TITLE_EN)), key=lambda t: t.lang != tr.lang)
+    # the Korean deck's own title, with its English subtitle; another language's title first, the original after
+    titles = (Title("ko", DECK_TITLE_KO),) if tr.lang == "ko" else (Title("en", DECK_TITLE_EN), Title("ko", DECK_TITLE_KO))
     return Cover(
-        titles=tuple(titles),
+        titles=titles,
         subtitle=DECK_SUBTITLE,
         lead=tr(
             "The course deck's comparison of physical servers, virtual machines and containers, redone "

@@ -25,10 +25,22 @@ FACT_HEADING_PX = 40.0
 
 
 def fact_pages(groups: Sequence[FactGroup]) -> list[tuple[FactGroup, ...]]:
-    """The facts of `groups`, in order, on as few full-width slides as hold them: each slide takes facts while
-    their wrapped lines fit the body's height and their words the budget; a group that goes on past a slide
-    starts the next one under its own heading again."""
+    """The facts of `groups`, in order, on as few full-width slides as hold them, shared out evenly: the
+    fewest slides that hold them, then the smallest share of a slide that still needs no more (so no last
+    slide carries two facts alone)."""
+    fewest = len(_packed(groups, 1.0))
+    for share in (0.5, 0.6, 0.7, 0.8, 0.9):
+        pages = _packed(groups, share)
+        if len(pages) == fewest:
+            return pages
+    return _packed(groups, 1.0)
+
+
+def _packed(groups: Sequence[FactGroup], share: float) -> list[tuple[FactGroup, ...]]:
+    """Each slide takes facts while their wrapped lines fit `share` of the body's height and their words
+    `share` of the budget; a group that goes on past a slide starts the next one under its own heading again."""
     label_px, value_px = BODY_WIDTH * 0.42 - 8, BODY_WIDTH * 0.58
+    room_px, room_words = (BODY_HEIGHT - 30) * share, (WORD_BUDGET - 6) * share
 
     def height(fact: Fact) -> float:
         return max(lines(fact.label, CLASSROOM_PX, label_px), lines(str(fact.value), CLASSROOM_PX, value_px)) * FACT_PX
@@ -40,7 +52,7 @@ def fact_pages(groups: Sequence[FactGroup]) -> list[tuple[FactGroup, ...]]:
         kept: list[Fact] = []
         for fact in group.facts:
             need = height(fact) + (FACT_HEADING_PX if not kept else 0.0)
-            if (page or kept) and (used_px + need > BODY_HEIGHT - 30 or used_words + fact_words(fact) > WORD_BUDGET - 6):
+            if (page or kept) and (used_px + need > room_px or used_words + fact_words(fact) > room_words):
                 if kept:
                     page.append(FactGroup(group.title, tuple(kept)))
                 pages.append(tuple(page))

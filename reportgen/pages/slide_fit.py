@@ -56,7 +56,18 @@ def fact_words(fact: object) -> int:
 
 
 def chunks(items: Sequence[T], budget: int, count=lambda item: words(str(item))) -> list[list[T]]:  # noqa: ANN001
-    """`items` in consecutive groups of at most `budget` words each (a longer item makes a group alone)."""
+    """`items` in as few consecutive groups of at most `budget` words as hold them (a longer item makes a
+    group alone), shared out evenly: the smallest budget that needs no more groups, so no slide is left
+    with one short sentence."""
+    fewest = _greedy(items, budget, count)
+    for share in (0.5, 0.6, 0.7, 0.8, 0.9):
+        groups = _greedy(items, max(1, int(budget * share)), count)
+        if len(groups) == len(fewest):
+            return groups
+    return fewest
+
+
+def _greedy(items: Sequence[T], budget: int, count) -> list[list[T]]:  # noqa: ANN001
     groups: list[list[T]] = []
     rest = list(items)
     while rest:

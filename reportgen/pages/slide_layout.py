@@ -48,8 +48,8 @@ CLAIM_SIZES = (13.0, 12.0, 11.0, 10.0)
 """Font sizes tried for the claims, largest first."""
 
 LINE_HEIGHT = 1.4
-WRAP_SLACK = 1.12
-"""Lines break at words, so a line holds less than its full width: estimated widths are multiplied by this."""
+WORD_SLACK = 1.05
+"""Estimated word widths are multiplied by this: char_px is an average, and bold and digits run wider."""
 
 
 def char_px(ch: str, size: float) -> float:
@@ -66,8 +66,23 @@ def text_px(text: str, size: float) -> float:
 
 
 def lines(text: str, size: float, width: float) -> int:
-    """Estimated lines `text` wraps to in a column `width` px wide."""
-    return max(1, math.ceil(text_px(text, size) * WRAP_SLACK / max(width, 1.0)))
+    """Estimated lines `text` wraps to in a column `width` px wide, filled word by word as the browser does.
+
+    Lines break only between words (Korean eojeol included: keep-all), so a
+    narrow column loses the end of every line a long word does not fit.
+    """
+    width = max(width, 1.0)
+    space = size * 0.26
+    count, used = 1, 0.0
+    for word in text.split():
+        w = text_px(word, size) * WORD_SLACK
+        if used and used + space + w > width:
+            count, used = count + 1, 0.0
+        if not used and w > width:  # a word wider than the column is broken where it must be
+            count += math.ceil(w / width) - 1
+            w = w % width
+        used += (space if used else 0.0) + w
+    return count
 
 
 def claims_height(claims: Sequence[tuple[str, Sequence[str]]], size: float, width: float, quote: str = "") -> float:

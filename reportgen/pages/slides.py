@@ -165,8 +165,8 @@ def matrix_cells(matrix: Matrix, column: int | None) -> list[list[CellText]]:
 
 
 def matrix_widths(column: int | None) -> tuple[float, ...]:
-    """Column widths (px) of the slide matrix: criterion 17% of the body, or 30% of the one-column table."""
-    first = BODY_WIDTH * 0.17
+    """Column widths (px) of the slide matrix: criterion 23% of the body, or 30% of the one-column table."""
+    first = BODY_WIDTH * 0.23
     return (first, *((BODY_WIDTH - first) / 3,) * 3) if column is None else (MATRIX_COLUMN_WIDTH * 0.3, MATRIX_COLUMN_WIDTH * 0.7)
 
 
@@ -266,8 +266,8 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
                     replace(cell, evidence=cell.evidence[:MAX_CELL_EVIDENCE]) if c == column else cell
                     for c, cell in enumerate(row.cells))) for row in matrix.rows))
             header = sum(len(p.split()) for p in matrix.platforms) + 1 if column is None else 3
-            size, groups = split_table(matrix_cells(matrix, column), matrix_widths(column), BODY_HEIGHT * 0.8,
-                                       (CLASSROOM_PX,), budget=WORD_BUDGET - (12 if column is None else 20), header_words=header)
+            size, groups = split_table(matrix_cells(matrix, column), matrix_widths(column), BODY_HEIGHT,
+                                       (CLASSROOM_PX,), budget=WORD_BUDGET - 4, header_words=header)
             for n, group in enumerate(groups):
                 part = replace(matrix, rows=tuple(matrix.rows[i] for i in group))
                 add(

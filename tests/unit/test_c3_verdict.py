@@ -18,8 +18,8 @@ def _data(container: float, vm: float, spread: float = 0.05) -> ChartInput:
 
 @pytest.mark.parametrize(("container", "vm", "word_en", "word_ko"), [
     (5.0, 300.0, "Confirmed", "확인됨"),       # seconds and minutes, containers faster
-    (0.2, 2.0, "It depends", "조건에 따라 다름"),  # containers faster and in seconds, but VMs in seconds too
-    (0.28, 2.97, "It depends", "조건에 따라 다름"),  # golden v3 (TCG): 279 ms and 2.97 s
+    (0.2, 2.0, "Partly confirmed", "일부만 확인됨"),  # containers faster and in seconds, but VMs in seconds too
+    (0.28, 2.97, "Partly confirmed", "일부만 확인됨"),  # golden v3 (TCG): 279 ms and 2.97 s
     (70.0, 0.1, "Contradicted", "반박됨"),      # VMs faster, neither in the deck's range
 ])
 def test_the_verdict_follows_the_start_times(container: float, vm: float, word_en: str, word_ko: str) -> None:
@@ -32,9 +32,9 @@ def test_the_verdict_follows_the_start_times(container: float, vm: float, word_e
 def test_the_sentence_names_the_test_and_by_how_much() -> None:
     en = passage(_data(0.2, 2.0), translator("en"))
     assert "Measured: ×10.0 (VM start ÷ container start)" in en, en
-    assert "A container started in 200 ms: sooner than the deck's “seconds” (the shaded band begins" in en, en
+    assert "A container started in 200 ms: sooner than the deck's “seconds”, which bears the claim out" in en, en
     assert "A container started in 5.00 s: within the deck's “seconds”" in passage(_data(5.0, 300.0), translator("en"))
-    assert "in seconds, not the deck's “minutes”, so this part of the claim does not hold here" in en
+    assert "in seconds, not the deck's “minutes”: this part does not hold here" in en
     assert "CIs of the medians compared" in en
 
 

@@ -9,7 +9,7 @@ from reportgen.charts.base import ChartInput
 from reportgen.charts.c1_overhead import passage as c1_passage
 from reportgen.i18n.catalogs import translator
 
-WORDS = {"Confirmed": "확인됨", "It depends": "조건에 따라 다름", "Contradicted": "반박됨"}
+WORDS = {"Confirmed": "확인됨", "Partly confirmed": "일부만 확인됨", "Contradicted": "반박됨"}
 MIB = 1 << 20
 
 
@@ -31,7 +31,7 @@ def _c1(vm_mib: float, shim_mib: float, engine_mib: float, spread: float = 0.05)
 
 @pytest.mark.parametrize(("vm", "shim", "engine", "word"), [
     (120.0, 8.0, 60.0, "Confirmed"),      # larger even with the engine counted
-    (120.0, 8.0, 150.0, "It depends"),    # larger per instance, smaller than the engine of one container
+    (120.0, 8.0, 150.0, "Partly confirmed"),    # larger per instance, smaller than the engine of one container
     (8.0, 8.2, 60.0, "Contradicted"),     # CIs overlap: not clearly larger
 ])
 def test_c1_verdict_follows_the_overheads(vm: float, shim: float, engine: float, word: str) -> None:
@@ -52,7 +52,7 @@ def _ci(median: float, spread: float = 0.05) -> dict:
 
 @pytest.mark.parametrize(("vm_boot", "vm_ready", "ct_ready", "word"), [
     (2.9, 3.0, 0.28, "Confirmed"),     # golden v3: 98 % of the VM's start is boot, longer than a container's start
-    (0.5, 3.0, 0.28, "It depends"),    # boot is a sixth of the start (the workload is slow), but outlasts the container
+    (0.5, 3.0, 0.28, "Partly confirmed"),    # boot is a sixth of the start (the workload is slow), but outlasts the container
     (0.1, 3.0, 2.0, "Contradicted"),   # the workload dominates, and a container start outlasts the VM's boot
 ])
 def test_c5_verdict_follows_the_boot_chain(vm_boot: float, vm_ready: float, ct_ready: float, word: str) -> None:
@@ -67,7 +67,7 @@ def test_c5_verdict_follows_the_boot_chain(vm_boot: float, vm_ready: float, ct_r
     assert "of the VM's start spent before the application" in en
 
 
-@pytest.mark.parametrize(("vm", "ct", "word"), [(3, 1, "Confirmed"), (3, 3, "It depends"), (1, 3, "Contradicted")])
+@pytest.mark.parametrize(("vm", "ct", "word"), [(3, 1, "Confirmed"), (3, 3, "Partly confirmed"), (1, 3, "Contradicted")])
 def test_c6_verdict_follows_the_fingerprint_counts(vm: int, ct: int, word: str) -> None:
     from reportgen.charts.c6_consistency import passage
 
@@ -87,8 +87,8 @@ def test_c7_verdict_follows_the_bytes(shared: float, standalone: float, word: st
 
 @pytest.mark.parametrize(("gvisor_ok", "same_view", "word"), [
     (True, True, "Confirmed"),       # ran on both runtimes and saw the host's system
-    (True, False, "It depends"),     # ran on both, but gVisor showed it its own kernel: not "runs the same"
-    (False, False, "It depends"),    # did not run on gVisor
+    (True, False, "Partly confirmed"),     # ran on both, but gVisor showed it its own kernel: not "runs the same"
+    (False, False, "Partly confirmed"),    # did not run on gVisor
 ])
 def test_c8_verdict_counts_the_runtimes_that_ran_the_image(tmp_path, gvisor_ok: bool, same_view: bool, word: str) -> None:
     import json
@@ -119,7 +119,7 @@ def test_c8_verdict_counts_the_runtimes_that_ran_the_image(tmp_path, gvisor_ok: 
 
 @pytest.mark.parametrize(("ct_scale", "ct_recover", "restarted_by", "word"), [
     (1.0, 1.0, "engine restart policy", "Confirmed"),
-    (1.0, 9.0, "engine restart policy", "It depends"),   # scaled out sooner, came back later than the VM
+    (1.0, 9.0, "engine restart policy", "Partly confirmed"),   # scaled out sooner, came back later than the VM
     (20.0, 9.0, "collector", "Contradicted"),
 ])
 def test_c11_verdict_follows_scale_out_recovery_and_who_restarted(ct_scale, ct_recover, restarted_by, word) -> None:
@@ -133,7 +133,7 @@ def test_c11_verdict_follows_scale_out_recovery_and_who_restarted(ct_scale, ct_r
     assert "(VM scale-out ÷ container scale-out)" in _says(passage, data, word)
 
 
-@pytest.mark.parametrize(("vm_ratios", "word"), [((0.2, 0.1), "Confirmed"), ((0.2, 0.99), "It depends"),
+@pytest.mark.parametrize(("vm_ratios", "word"), [((0.2, 0.1), "Confirmed"), ((0.2, 0.99), "Partly confirmed"),
                                                  ((0.99, 1.0), "Contradicted")])
 def test_c12_verdict_counts_the_benchmarks_where_the_vm_is_clearly_slower(vm_ratios, word: str) -> None:
     from reportgen.charts.c12_performance import passage

@@ -223,7 +223,7 @@ def test_c10_p50_and_nearest_rank_p99(pages, host_a: Path) -> None:
     passage = pages["en"].select_one('[data-passage="C10"]').get_text(" ", strip=True)
     assert f"×{ratio:#.2g} as a bare process (clearly slower)" in passage
     assert "as a container (not clearly slower)" in passage
-    assert "Verdict on the deck's claim" in passage and "(Test: CIs of the medians" in passage
+    assert "The deck claims that" in passage and "(Test: CIs of the medians" in passage
 
 
 def test_c10_failed_run_is_a_note_in_both_languages(pages) -> None:

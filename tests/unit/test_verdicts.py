@@ -47,7 +47,7 @@ CASES = {
     # everything the opposite way
     CONTRADICTED: ({"process": 1.0, "container": 2.0, "vm": 2.0}, {"process": 0, "container": 1, "vm": 1}),
 }
-WORDS = {"en": {CONFIRMED: "Confirmed", DEPENDS: "It depends", CONTRADICTED: "Contradicted"}}
+WORDS = {"en": {CONFIRMED: "Confirmed", DEPENDS: "Partly confirmed", CONTRADICTED: "Contradicted"}}
 
 
 @pytest.mark.parametrize("kind", list(CASES))
@@ -78,5 +78,5 @@ def test_density_sentence_flips_and_a_capped_count_is_only_a_lower_bound() -> No
     assert "Confirmed" in density_verdict(row(75), row(11), False, tr)
     assert "Contradicted" in density_verdict(row(11), row(11), False, tr)
     capped = density_verdict(row(40, ("max_instances",)), row(11), True, tr)
-    assert "It depends" in capped and "lower bound" in capped
+    assert "Partly confirmed" in capped and "lower bound" in capped
     assert density_verdict(row(75), row(11), False, translator("ko")) != density_verdict(row(11), row(11), False, translator("ko"))
