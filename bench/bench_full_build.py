@@ -131,7 +131,8 @@ def to_markdown(deck, report, fonts: Path) -> str:  # noqa: ANN001
     for slide in deck:
         lines = []
         if slide.kind == "title":
-            lines += [f"# {report.cover.titles[0].text}", "", report.cover.titles[1].text, "", report.cover.lead]
+            lines += [f"# {report.cover.titles[0].text}", "", *(t.text for t in report.cover.titles[1:]),
+                      report.cover.subtitle, "", report.cover.lead]
         else:
             lines += [f"## {slide.title}", ""]
         for fig in slide.figures:

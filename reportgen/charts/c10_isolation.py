@@ -23,7 +23,8 @@ from collector.dataset import latency_groups
 from reportgen.load.summaries import GROUP_KEYS, rows
 from reportgen.charts.render_svg import FONT_FAMILY
 from reportgen.charts.common import column_units, labelled, ratio_text, seconds_cell
-from reportgen.charts.base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label
+from reportgen.charts.base import (REFERENCE_COLOUR, ChartDef, ChartInput, duration_axis, order_rows, per_dataset,
+                                   register, row_label)
 from reportgen.charts.c10_verdict import passage_one
 from reportgen.charts.reference_marks import bound, reference_rows
 
@@ -137,7 +138,9 @@ def draw(data: ChartInput, tr: Translator) -> alt.TopLevelMixin:
         layers.append(alt.Chart(failed).mark_text(align="left", dx=4, fontSize=10.5).encode(
             x=alt.value(0), y=y, yOffset=offset, color=phase_colour, text="text:N"))
     if not published.empty:  # the published rows' place in the plot: named on the axis, their figure in the column
-        layers.append(alt.Chart(published[["label"]]).mark_point(opacity=0).encode(x=alt.value(0), y=y))
+        note = published[["label"]].assign(text=tr("published as a ratio only (right)"))
+        layers.append(alt.Chart(note).mark_text(align="left", dx=4, fontSize=10.5, color=REFERENCE_COLOUR).encode(
+            x=alt.value(0), y=y, text="text:N"))
     plot = alt.layer(*layers).properties(width=WIDTH, height=ROW_HEIGHT * len(order))
     ratios = pd.DataFrame(
         [{"label": row_label(p["alone"], tr, data.multi), "text": tr("p50 {r50} · p99 {r99}").format(

@@ -116,7 +116,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
     return DataTable(
         caption=tr(
             "Scale-out time (from one ready instance until N are ready) and recovery time (from killing the "
-            "instance's main process until it is ready again): median with its 95% confidence interval (CI), "
+            "instance's main process until it is ready again): median with its confidence interval (CI), "
             "and who brought the instance back."
         ),
         columns=tuple(header[k] for k in keys),
@@ -134,7 +134,7 @@ def describe(data: ChartInput, tr: Translator) -> str:
             parts.append(tr("{measure}: {values}").format(measure=tr(title), values=", ".join(
                 tr("{series} {value}").format(series=r["label"], value=r["text"]) for r in part.to_dict("records"))))
     return tr(
-        "Two dot plots on a log scale of seconds, one row per platform, each a median with its 95% confidence "
+        "Two dot plots on a log scale of seconds, one row per platform, each a median with its confidence "
         "interval: {values}."
     ).format(values="; ".join(parts))
 
@@ -221,7 +221,7 @@ DEFINITION = register(
             "Left: seconds from one ready instance until N are ready when N−1 more are requested at once. Right: "
             "seconds from killing an instance's main process until it is ready again; a container is restarted "
             "by the engine's restart policy, a process or VM by the collector, as nothing else would (deck: "
-            "containers scale and heal themselves). Dot: median; line: 95% CI; log scale."
+            "containers scale and heal themselves). Dot: median; line: CI; log scale."
         ),
         no_data=N_(
             "No scale-out or recovery measurements: the recovery suite is not in {datasets}, so this chart is not "

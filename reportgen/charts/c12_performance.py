@@ -219,7 +219,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
     keys = (*(("dataset",) if data.multi else ()), "benchmark", "platform", "median", "perf", "published", "n",
             *(("failures",) if failures else ()))
     header = {"dataset": tr("Dataset"), "benchmark": tr("Benchmark"), "platform": tr("Platform"),
-              "median": tr("Median (95% CI)"), "perf": tr("Relative to the bare process (95% CI)"),
+              "median": tr("Median (CI)"), "perf": tr("Relative to the bare process (CI)"),
               "published": tr("Felter et al. 2015 (published)"), "n": tr("Runs"), "failures": tr("Failed runs")}
     out = []
     for r in frame.to_dict("records"):
@@ -238,8 +238,8 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
         out.append(Row(tuple(cells[k] for k in keys), ident))
     return DataTable(
         caption=tr(
-            "Per benchmark and platform: the median with its 95% CI in the benchmark's unit, and the ratio to the "
-            "bare process of the same dataset with its 95% CI (for latencies the bare process's over the "
+            "Per benchmark and platform: the median with its CI in the benchmark's unit, and the ratio to the "
+            "bare process of the same dataset with its CI (for latencies the bare process's over the "
             "platform's, so below 1 is always slower). Felter et al.'s ratios are published figures from other "
             "hardware, with KVM rather than emulation: references, not data."
         ),
@@ -253,7 +253,7 @@ def describe(data: ChartInput, tr: Translator) -> str:
              for r in points.to_dict("records") if r["platform"] != BASE]
     return tr(
         "Dot plot on a log scale, one row per benchmark and a dot per platform: each platform's median relative to "
-        "the bare process (1; below 1 is slower) with its 95% confidence interval; grey hollow marks are Felter et "
+        "the bare process (1; below 1 is slower) with its confidence interval; grey hollow marks are Felter et "
         "al.'s published KVM and Docker ratios. {values}."
     ).format(values="; ".join(parts))
 
@@ -310,7 +310,7 @@ DEFINITION = register(
         caption=N_(
             "The same benchmark binaries (sysbench, fio, iperf3, sockperf, Redis from Debian's packages) on every "
             "platform, per benchmark relative to the bare process (log scale): dot, the median ratio; line, its "
-            "95% confidence interval; below 1 is slower, for latencies too. Grey hollow marks: Felter et al.'s "
+            "confidence interval; below 1 is slower, for latencies too. Grey hollow marks: Felter et al.'s "
             "published KVM (diamond) and Docker (square) ratios to native (IBM, 2015), with a bar where they give "
             "a range (the deck's slide 4: overhead of the hypervisor and the guest OS)."
         ),

@@ -224,7 +224,7 @@ def table(data: ChartInput, tr: Translator) -> DataTable:
     return DataTable(
         caption=tr(
             "One running instance per platform: memory (PSS) and CPU per part, median over the samples with the "
-            "95% confidence interval in brackets; spare with its share of the host (memory: of the host's total; "
+            "confidence interval in brackets; spare with its share of the host (memory: of the host's total; "
             "CPU: of all cores over the sampling window)."
         ),
         columns=tuple(header[k] for k in keys),

@@ -165,7 +165,7 @@ def methods(loaded: Loaded, tr: Translator) -> Methods:
         tr(
             "Platforms run interleaved rather than in blocks. Warm-up runs are kept in the dataset but left "
             "out of every statistic; failed runs are left out of the medians and counted as failures. Each "
-            "dataset's repetitions are listed below."
+            "dataset's repetitions are given with its run configuration."
         ),
         tr(
             "Every figure is a median with a distribution-free 95% confidence interval (order statistics of "
