@@ -94,15 +94,59 @@ def svg_box(svg: str) -> tuple[float, float]:
     return (float(width.group(1)), float(height.group(1))) if width and height else (700.0, 300.0)
 
 
+def _extent(node: Any, key: str) -> float:
+    """The plot's own `key` ("width" or "height", px) in a spec: what `_grow` scales; the axes, labels,
+    legends and spacing around it are what the render adds. Concatenations add along their direction."""
+    if not isinstance(node, dict):
+        return 0.0
+    along = {"width": "hconcat", "height": "vconcat"}[key]
+    across = {"width": "vconcat", "height": "hconcat"}[key]
+    if along in node:
+        return sum(_extent(child, key) for child in node[along])
+    if across in node:
+        return max((_extent(child, key) for child in node[across]), default=0.0)
+    own = node.get(key)
+    if isinstance(own, (int, float)) and not isinstance(own, bool):
+        return float(own)
+    return max((_extent(child, key) for child in node.get("layer", ())), default=0.0)
+
+
+def _predicted(spec: Mapping[str, Any], size: tuple[float, float], factors: tuple[float, float],
+               box: tuple[float, float]) -> tuple[float, float]:
+    """The width and height factors that should fit `box`, from one render of `size` at `factors`: the SVG's
+    size is what the render adds plus the plot's extent times its factor, so one render tells both parts.
+    The height factor is the largest of HEIGHT_STEPS that fits (the same rows the stepwise search ends on)."""
+    (width_factor, height_factor), out = factors, []
+    for axis, factor in ((0, width_factor), (1, height_factor)):
+        plot = _extent(spec, ("width", "height")[axis])
+        room = box[axis] / MIN_SCALE * 0.99
+        if size[axis] <= room or plot <= 0:
+            out.append(factor)
+            continue
+        out.append((room - (size[axis] - plot * factor)) / plot)
+    width, height = out
+    if height < height_factor:
+        height = next((h for h in HEIGHT_STEPS if h <= height), HEIGHT_STEPS[-1])
+    return max(0.3, min(width, width_factor)), height
+
+
 def render_for_slide(spec: Mapping[str, Any], box: tuple[float, float], *, chart_id: str, alt_text: str, vega_locale: str,
                      font_dir: Path) -> tuple[Markup, tuple[int, int]]:
-    """The chart drawn for a slide box: its SVG and the size (px) to show it at, never enlarged past 1:1."""
+    """The chart drawn for a slide box: its SVG and the size (px) to show it at, never enlarged past 1:1.
+
+    A render tells how far the plot must shrink (`_predicted`), so most charts take two renders. When the
+    plot shrank but the chart hardly did, a legend sets its width: its key goes in one column and the next
+    render is predicted again. What is left over goes on step by step (rows tighter, the plot narrower)."""
     register_fonts(font_dir)
     width_factor, steps = 1.0, list(HEIGHT_STEPS)
     height_factor = steps.pop(0)
     svg, size = "", (0.0, 0.0)
     best: tuple[str, tuple[float, float], float] | None = None
-    one_column = False
+    one_column, predict = False, True
+    before: tuple[float, float, float] | None = None
+    """After a prediction: the width before it, the width it expected, and the width factor before it."""
+    history: list[tuple[float, float, bool]] = []
+    """Every render's width factor, width and whether its legend was in one column (widths to interpolate)."""
     for _ in range(14):
         try:
             grown = _grow(copy.deepcopy(dict(spec)), width_factor, height_factor, one_column)
@@ -110,21 +154,43 @@ def render_for_slide(spec: Mapping[str, Any], box: tuple[float, float], *, chart
         except ValueError as exc:
             raise RenderError(f"{chart_id}: vl-convert failed on the slide chart: {str(exc).splitlines()[0]}") from None
         size = svg_box(svg)
+        history.append((width_factor, size[0], one_column))
+        if min(box[0] / size[0], box[1] / size[1]) >= MIN_SCALE:
+            break
+        if predict:
+            predicted = _predicted(spec, size, (width_factor, height_factor), box)
+            before = (size[0], size[0] - _extent(spec, "width") * (width_factor - predicted[0]), width_factor)
+            (width_factor, height_factor), predict = predicted, False
+            steps = [h for h in HEIGHT_STEPS if h < height_factor]
+            continue
+        if before is not None:
+            (was, expected, previous), before = before, None
+            narrowed, wanted = was - size[0], was - expected
+            if (size[0] * MIN_SCALE > box[0] and wanted > 1 and narrowed < 2 and not one_column
+                    and _has_legend_columns(spec)):
+                one_column, predict, width_factor = True, True, previous  # a legend sets the width
+                continue
         if best is not None and width_factor < best[2] and size[0] >= best[1][0] - 1:
             svg, size, width_factor = best  # a narrower plot did not make the chart narrower (a legend sets its width)
             fits = min(box[0] / size[0], box[1] / size[1]) >= MIN_SCALE
             if fits or one_column or not _has_legend_columns(spec):
                 break
-            one_column, best = True, None  # so the legend's key goes in one column, taller and narrower
+            one_column, predict, best = True, True, None  # so the legend's key goes in one column, taller and narrower
             continue
-        if min(box[0] / size[0], box[1] / size[1]) >= MIN_SCALE:
-            break
+        changed = False
         if size[1] * MIN_SCALE > box[1] and steps:
-            height_factor = steps.pop(0)  # too tall: rows a little tighter
-        elif size[0] * MIN_SCALE > box[0] and width_factor > 0.3:
+            height_factor, changed = steps.pop(0), True  # too tall: rows a little tighter
+        if size[0] * MIN_SCALE > box[0] and width_factor > 0.3:  # too wide (as well): a narrower plot
+            target = box[0] / MIN_SCALE * 0.99
+            other = next((h for h in reversed(history[:-1]) if h[2] == one_column and h[0] != width_factor), None)
+            if other is not None and other[1] > size[0] + 1 and other[0] > width_factor:
+                slope = (other[1] - size[0]) / (other[0] - width_factor)  # px per unit of width factor, from two renders
+                narrower = width_factor - (size[0] - target) / slope
+            else:
+                narrower = width_factor * (1 - (size[0] - target) / size[0] * 1.6)
             best = (svg, size, width_factor)
-            width_factor *= max(0.3, 1 - (size[0] - box[0] * MIN_SCALE / 0.99) / size[0] * 1.6)  # too wide: a narrower plot
-        else:
+            width_factor, changed = max(0.3, min(narrower, width_factor * 0.98)), True
+        if not changed:
             break
     scale = min(box[0] / size[0], box[1] / size[1], 1.0)
     markup = Markup(_namespace_ids(_label_root(svg, chart_id, alt_text), chart_id.lower() + "-slide"))
