@@ -6,7 +6,7 @@
   (reportgen/commands/build_cache.py) goes into the session's temporary folder, never the user's
   ~/.cache: tests start cold and share what they render within the session. That cached and cold
   builds are the same bytes is itself a test (tests/unit/test_build_cache.py); tests that check a
-  build's determinism build their second copy with `cache=False`.
+  build's determinism compare with one second copy built with `cache=False` (tests/shared_builds.py).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+
+from tests.shared_builds import startup_cold, startup_dataset, startup_site  # noqa: F401 (session fixtures)
 
 AWS_ENV_KEYS = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE",
                 "AWS_SHARED_CREDENTIALS_FILE", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")

@@ -31,6 +31,7 @@ from reportgen.pages import deck, slides
 from reportgen.writers import slides as slide_files
 from reportgen.cli import app  # noqa: E402
 from reportgen.i18n.catalogs import translator  # noqa: E402
+from tests.shared_builds import CliBuild, ColdBuild  # noqa: E402
 
 LANGS = ("ko", "en")
 VENDOR = B.TEMPLATES_DIR / "vendor"
@@ -48,16 +49,15 @@ def poppler(tool: str, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_startup_dataset(tmp_path_factory.mktemp("datasets") / "reference", n=12, seed=3)
+def dataset(startup_dataset: Path) -> Path:
+    """The session's synthetic startup dataset (tests/shared_builds.py)."""
+    return startup_dataset
 
 
 @pytest.fixture(scope="module")
-def site(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("deck") / "site"
-    result = CliRunner().invoke(app, ["build", str(dataset), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
+def site(startup_site: CliBuild) -> Path:
+    """The session's full `reportgen build` of `dataset`, slides and their PDFs included (read-only)."""
+    return startup_site.out
 
 
 def pages_for(refs: tuple[str, ...], lang: str) -> tuple[slides.SlidesPage, object]:
@@ -254,9 +254,8 @@ def test_every_character_on_the_slides_is_in_the_bundled_font(site: Path, lang: 
     assert not missing, f"{lang}: characters without a glyph: {missing}"
 
 
-def test_slides_are_byte_identical_between_two_builds(site: Path, dataset: Path, tmp_path: Path) -> None:
-    again = tmp_path / "again"
-    B.build(B.BuildOptions(datasets=(str(dataset),), out=again, cache=False))  # rendered again, not copied
+def test_slides_are_byte_identical_between_two_builds(site: Path, startup_cold: ColdBuild) -> None:
+    again = startup_cold.out  # rendered again with cache=False, not copied
     for lang in LANGS:
         for name in ("slides.html", "slides.pdf"):
             assert (site / lang / name).read_bytes() == (again / lang / name).read_bytes(), f"{lang}/{name}"

@@ -1,0 +1,87 @@
+"""Builds that several test modules read, each made once per session (tests/conftest.py imports the fixtures).
+
+Why: a full build with PDFs costs seconds of WeasyPrint and vl-convert. The
+report, site and slide tests all read one synthetic startup build, and the
+determinism and PDF-worker tests all compare it with one second build made
+cold in this process, instead of every module building (and rebuilding) its
+own copy of nearly the same dataset.
+
+The two builds differ in every way that should not change a byte: the first
+runs `reportgen build --no-cache` in a process of its own with its PDFs laid
+out by the worker processes; the second runs `build()` here with the PDFs laid
+out in this process (`jobs=0`) and no cache read or written.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from reportgen.commands.build import BuildResult
+
+EPOCH = "SOURCE_DATE_EPOCH"
+"""The build must pin its own dates: neither build may see an epoch from the environment."""
+
+
+@dataclass(frozen=True)
+class CliBuild:
+    """A `reportgen build` run in a process of its own: where it wrote, what it printed."""
+
+    out: Path
+    stdout: str
+    stderr: str
+
+
+@dataclass(frozen=True)
+class ColdBuild:
+    """A `build()` in this process with no cache; whether the build left an epoch in os.environ."""
+
+    out: Path
+    result: BuildResult
+    leaked_epoch: bool
+
+
+@pytest.fixture(scope="session")
+def startup_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic startup-suite dataset (three platforms, one failed run), `reference@v1`."""
+    from tests.report_fixtures import make_startup_dataset
+
+    return make_startup_dataset(tmp_path_factory.mktemp("datasets") / "reference", n=20, failures=1, seed=7)
+
+
+@pytest.fixture(scope="session")
+def startup_site(startup_dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> CliBuild:
+    """Everything (reports, handouts, slides, site; ko and en) from the CLI, PDFs by the worker processes."""
+    out = tmp_path_factory.mktemp("startup-site") / "site"
+    env = {k: v for k, v in os.environ.items() if k != EPOCH}
+    done = subprocess.run(
+        [sys.executable, "-m", "reportgen", "build", str(startup_dataset), "--out", str(out), "--no-cache", "--timings"],
+        capture_output=True, text=True, timeout=600, env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    return CliBuild(out, done.stdout, done.stderr)
+
+
+@pytest.fixture(scope="session")
+def startup_cold(startup_dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> ColdBuild:
+    """The same build rendered again (not copied): in this process, PDFs laid out here, no cache."""
+    from reportgen.commands.build import BuildOptions, build
+    from reportgen.commands.build_cache import Cache
+
+    out = tmp_path_factory.mktemp("startup-cold") / "out"
+    saved = os.environ.pop(EPOCH, None)
+    try:
+        result = build(BuildOptions(datasets=(str(startup_dataset),), out=out, cache=False, jobs=0),
+                       cache=Cache(out.parent / "unused", enabled=False))
+        leaked = EPOCH in os.environ
+    finally:
+        if saved is not None:
+            os.environ[EPOCH] = saved
+    return ColdBuild(out, result, leaked)
