@@ -10,6 +10,12 @@ The two builds differ in every way that should not change a byte: the first
 runs `reportgen build --no-cache` in a process of its own with its PDFs laid
 out by the worker processes; the second runs `build()` here with the PDFs laid
 out in this process (`jobs=0`) and no cache read or written.
+
+The golden dataset's full build is made once too (`golden_build`), and keeps
+what the PDF and slide tests would otherwise build again: the HTML WeasyPrint
+got for each PDF, and each language's slide deck as written to slides.html.
+It goes into the session's build cache, so `reportgen check` (the golden-render
+gate) copies it instead of rendering it again.
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ import pytest
 
 if TYPE_CHECKING:
     from reportgen.commands.build import BuildResult
+    from reportgen.pages.slides import SlidesPage
+
+GOLDEN = Path(__file__).resolve().parents[1] / "datasets" / "golden" / "reference"
 
 EPOCH = "SOURCE_DATE_EPOCH"
 """The build must pin its own dates: neither build may see an epoch from the environment."""
@@ -85,3 +94,45 @@ def startup_cold(startup_dataset: Path, tmp_path_factory: pytest.TempPathFactory
         if saved is not None:
             os.environ[EPOCH] = saved
     return ColdBuild(out, result, leaked)
+
+
+@dataclass(frozen=True)
+class GoldenBuild:
+    """The golden dataset's full build, and what went into its PDFs and slides."""
+
+    out: Path
+    pdf_html: dict[str, str]
+    """"ko/handout.pdf", "en/slides.pdf", ...: the HTML WeasyPrint laid out for that file."""
+    decks: dict[str, SlidesPage]
+    """Per language, the deck's page context as slides.html renders it (tests lay it out as the PDF)."""
+
+
+@pytest.fixture(scope="session")
+def golden_build(tmp_path_factory: pytest.TempPathFactory) -> GoldenBuild:
+    """Reports, handouts, slides and site (ko and en) of the golden dataset, with the build's PDF and deck inputs."""
+    from reportgen.commands import build as B
+    from reportgen.commands.build_cache import Cache
+    from reportgen.pages import slides as slide_deck
+
+    pdf_html: dict[str, str] = {}
+    decks: dict[str, SlidesPage] = {}
+    submit, slides_page = B.PdfRenderer.submit, slide_deck.slides_page
+
+    def seen_submit(self, job):  # type: ignore[no-untyped-def]
+        pdf_html["/".join(job.target.parts[-2:])] = job.html
+        return submit(self, job)
+
+    def seen_slides_page(report, deck, tr, mode, **kwargs):  # type: ignore[no-untyped-def]
+        page = slides_page(report, deck, tr, mode, **kwargs)
+        decks[page.lang] = page
+        return page
+
+    out = tmp_path_factory.mktemp("golden") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(B.PdfRenderer, "submit", seen_submit)
+        patch.setattr(slide_deck, "slides_page", seen_slides_page)
+        result = B.build(B.BuildOptions(datasets=(str(GOLDEN),), out=out))
+        if result.cached:  # copied from the session's cache, nothing laid out: render it again to see the inputs
+            B.build(B.BuildOptions(datasets=(str(GOLDEN),), out=out, cache=False), cache=Cache(enabled=False))
+    assert sorted(pdf_html) == [f"{lang}/{doc}.pdf" for lang in ("en", "ko") for doc in ("handout", "slides")]
+    return GoldenBuild(out, pdf_html, decks)
