@@ -25,7 +25,7 @@ from report_fixtures import make_other_suite_dataset, make_startup_dataset  # no
 from collector.dataset import read_dataset, write_version  # noqa: E402
 from reportgen.commands.build import TEMPLATES_DIR, BuildOptions, build  # noqa: E402
 from reportgen.cli import app  # noqa: E402
-from tests.shared_builds import CliBuild, ColdBuild  # noqa: E402
+from tests.shared_builds import CliBuild  # noqa: E402
 
 LANGS = ("ko", "en")
 OUTPUTS = [f"{lang}/{name}" for lang in LANGS for name in ("report.html", "handout.pdf")]
@@ -198,19 +198,6 @@ def test_pdf_embeds_only_the_bundled_font_and_is_a4(site: Path) -> None:
         info = subprocess.run([need("pdfinfo"), str(pdf)], check=True, capture_output=True, text=True).stdout
         assert "(A4)" in info
         assert "CreationDate:    Wed Jan 15 09:30:00 2025" in info
-
-
-# reproducibility -------------------------------------------------------------------
-
-
-def test_same_dataset_builds_byte_identical_files(site: Path, startup_cold: ColdBuild) -> None:
-    again = startup_cold.out  # rendered again with cache=False, not copied
-    assert not startup_cold.leaked_epoch and "SOURCE_DATE_EPOCH" not in os.environ, "the build leaked its epoch into the environment"
-    first = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
-    second = sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
-    assert first == second
-    different = [str(p) for p in first if (site / p).read_bytes() != (again / p).read_bytes()]
-    assert not different
 
 
 # bad input ------------------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""The build cache: cached and cold builds are the same bytes; a change re-renders only what depends on it."""
+"""The build cache: cached and cold builds are the same bytes; a change re-renders only what depends on it.
+
+Here, not in tests/unit: what is checked is which PDFs a build lays out again and that their bytes do
+not change, so the module makes three full cold builds and four partial rebuilds with real PDFs (about
+a minute on two cores); the cold build and the filled cache are made once and shared by its tests.
+"""
 
 from __future__ import annotations
 
