@@ -22,7 +22,9 @@ from typing import Iterator
 
 import pytest
 
-from tests.shared_builds import GoldenBuild, golden_build, startup_cold, startup_dataset, startup_site  # noqa: F401 (fixtures)
+from tests.shared_builds import (  # noqa: F401 (the session fixtures)
+    GoldenBuild, golden_build, startup_cold, startup_dataset, startup_site, suites_host_a, suites_host_b, suites_two_hosts,
+)
 
 AWS_ENV_KEYS = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE",
                 "AWS_SHARED_CREDENTIALS_FILE", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")

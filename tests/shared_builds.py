@@ -136,3 +136,37 @@ def golden_build(tmp_path_factory: pytest.TempPathFactory) -> GoldenBuild:
             B.build(B.BuildOptions(datasets=(str(GOLDEN),), out=out, cache=False), cache=Cache(enabled=False))
     assert sorted(pdf_html) == [f"{lang}/{doc}.pdf" for lang in ("en", "ko") for doc in ("handout", "slides")]
     return GoldenBuild(out, pdf_html, decks)
+
+
+def report_only(*datasets: Path, out: Path, pdf: bool = True, cache: bool = True):  # noqa: ANN201 (BuildOptions)
+    """Options for the report and handout only: slides and site are other tests' business."""
+    from reportgen.commands.build import BuildOptions
+
+    return BuildOptions(datasets=tuple(str(d) for d in datasets), out=out, pdf=pdf, cache=cache, slides=False, site=False)
+
+
+@pytest.fixture(scope="session")
+def suites_host_a(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every suite beyond startup from one synthetic host, one VM isolation run failed."""
+    from tests.report_fixtures import make_suites_dataset
+
+    return make_suites_dataset(tmp_path_factory.mktemp("ds") / "lab-a", failed_vm_isolation=1)
+
+
+@pytest.fixture(scope="session")
+def suites_host_b(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second host for C8: another host identity, VMs under TCG instead of KVM, the same container image."""
+    from tests.report_fixtures import make_suites_dataset
+
+    return make_suites_dataset(tmp_path_factory.mktemp("ds") / "lab-b", seed=5, accelerator="tcg",
+                               host_id="synthetic-host-02", host_label="lab-b", suites=("image", "recovery"))
+
+
+@pytest.fixture(scope="session")
+def suites_two_hosts(suites_host_a: Path, suites_host_b: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report (no PDF) of both hosts together, through the session's build cache."""
+    from reportgen.commands.build import build
+
+    out = tmp_path_factory.mktemp("two") / "site"
+    build(report_only(suites_host_a, suites_host_b, out=out, pdf=False))
+    return out

@@ -4,10 +4,12 @@ The fakes are environment only: an empty PATH (no QEMU), a DOCKER_HOST socket
 nobody listens on (no Docker), VMCBENCH_KVM_DEVICE at a path that cannot be
 opened. The host as it really is: tests/integration/test_doctor_real.py.
 
-Each doctor run starts a microvm under TCG (seconds), so the module starts the
-distinct runs once and at the same time, and each test reads the run of the
-host it describes: the plain run (no Docker, a KVM device that does not exist)
-serves the no-Docker and the absent-device tests.
+Every run also lacks a VM kernel (VMCBENCH_KERNEL names no file), so none
+boots a microvm: unit tests start no engine (a real start of each variant is
+tests/integration/test_doctor_real.py's). Each test reads the run of the host
+it describes; the module starts the distinct runs once, all at the same time,
+and the plain run (no Docker, a KVM device that does not exist) serves the
+no-Docker and the absent-device tests.
 """
 
 from __future__ import annotations
@@ -25,28 +27,16 @@ HOSTILE = "[red]x[/]\x1b[31m"
 
 
 def doctor(folder: Path, **env: str) -> subprocess.Popen[str]:
-    """Start `collector doctor` with no Docker and no KVM device in `folder`, plus `env`; read it with communicate()."""
+    """Start `collector doctor` with no Docker, KVM device or VM kernel in `folder`, plus `env`; read it with communicate()."""
     base = {**os.environ, "DOCKER_HOST": f"unix://{folder}/nobody.sock", "VMCBENCH_KVM_DEVICE": str(folder / "no-kvm"),
-            "COLUMNS": "200"}
+            "VMCBENCH_KERNEL": str(folder / "no-vmlinuz"), "COLUMNS": "200"}
     return subprocess.Popen(COLLECTOR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**base, **env})
-
-
-def fetch_kernel_once() -> None:
-    """On a fresh artifact cache, fetch the VM kernel here first: concurrent runs would all fetch it into one staging folder."""
-    from collector.platforms import PlatformUnavailable, kernel
-
-    if not kernel._cached():
-        try:
-            kernel.ensure_kernel()
-        except PlatformUnavailable:
-            pass  # each run then says so in its microvm row
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
     """Each host the tests describe, by name: its doctor run, all started before any is waited for."""
     folder = tmp_path_factory.mktemp("doctor")
-    fetch_kernel_once()
     (folder / "bin").mkdir()  # an empty PATH: no QEMU
     (folder / "kvm-directory").mkdir()  # open(O_RDWR) fails with EISDIR, even for root (mode bits do not stop root)
     started = {
