@@ -7,9 +7,9 @@ cold in this process, instead of every module building (and rebuilding) its
 own copy of nearly the same dataset.
 
 The two builds differ in every way that should not change a byte: the first
-runs `reportgen build --no-cache` in a process of its own with its PDFs laid
-out by the worker processes; the second runs `build()` here with the PDFs laid
-out in this process (`jobs=0`) and no cache read or written.
+runs the command line `reportgen build --no-cache` with its PDFs laid out by
+the worker processes; the second calls `build()` with the PDFs laid out in
+this process (`jobs=0`) and no cache read or written.
 
 The golden dataset's full build is made once too (`golden_build`), and keeps
 what the PDF and slide tests would otherwise build again: the HTML WeasyPrint
@@ -21,11 +21,10 @@ gate) copies it instead of rendering it again.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import pytest
 
@@ -39,9 +38,20 @@ EPOCH = "SOURCE_DATE_EPOCH"
 """The build must pin its own dates: neither build may see an epoch from the environment."""
 
 
+@contextmanager
+def without_epoch() -> Iterator[None]:
+    """No SOURCE_DATE_EPOCH while the block runs (restored after): the build must pin its own dates."""
+    saved = os.environ.pop(EPOCH, None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ[EPOCH] = saved
+
+
 @dataclass(frozen=True)
 class CliBuild:
-    """A `reportgen build` run in a process of its own: where it wrote, what it printed."""
+    """A `reportgen build` run through its command line: where it wrote, what it printed."""
 
     out: Path
     stdout: str
@@ -67,14 +77,15 @@ def startup_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def startup_site(startup_dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> CliBuild:
-    """Everything (reports, handouts, slides, site; ko and en) from the CLI, PDFs by the worker processes."""
+    """Everything (reports, handouts, slides, site; ko and en) from `reportgen build`, PDFs by the worker processes."""
+    from typer.testing import CliRunner
+
+    from reportgen.cli import app
+
     out = tmp_path_factory.mktemp("startup-site") / "site"
-    env = {k: v for k, v in os.environ.items() if k != EPOCH}
-    done = subprocess.run(
-        [sys.executable, "-m", "reportgen", "build", str(startup_dataset), "--out", str(out), "--no-cache", "--timings"],
-        capture_output=True, text=True, timeout=600, env=env,
-    )
-    assert done.returncode == 0, done.stderr
+    with without_epoch():
+        done = CliRunner().invoke(app, ["build", str(startup_dataset), "--out", str(out), "--no-cache", "--timings"])
+    assert done.exit_code == 0, done.output
     return CliBuild(out, done.stdout, done.stderr)
 
 
@@ -85,14 +96,10 @@ def startup_cold(startup_dataset: Path, tmp_path_factory: pytest.TempPathFactory
     from reportgen.commands.build_cache import Cache
 
     out = tmp_path_factory.mktemp("startup-cold") / "out"
-    saved = os.environ.pop(EPOCH, None)
-    try:
+    with without_epoch():
         result = build(BuildOptions(datasets=(str(startup_dataset),), out=out, cache=False, jobs=0),
                        cache=Cache(out.parent / "unused", enabled=False))
         leaked = EPOCH in os.environ
-    finally:
-        if saved is not None:
-            os.environ[EPOCH] = saved
     return ColdBuild(out, result, leaked)
 
 

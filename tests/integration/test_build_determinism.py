@@ -1,8 +1,8 @@
 """The same dataset builds the same bytes: rendered twice (never copied from a cache), in two ways.
 
-The two builds are the session's (tests/shared_builds.py): `reportgen build --no-cache` in a process of its
-own with its PDFs laid out by the worker processes, and `build(jobs=0, cache=False)` in this process with
-its PDFs laid out here. Every file of the one is the same bytes as in the other: the report, handout,
+The two builds are the session's (tests/shared_builds.py): the command line `reportgen build --no-cache`
+with its PDFs laid out by the worker processes, and `build(jobs=0, cache=False)` with its PDFs laid out in
+this process. Every file of the one is the same bytes as in the other: the report, handout,
 slides and site, and so the worker processes lay out the same PDFs as this process does.
 
 Here, not in tests/unit: the second build is a full cold render with every PDF laid out in one process
