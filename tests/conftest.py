@@ -6,7 +6,7 @@
   (reportgen/commands/build_cache.py) goes into the session's temporary folder, never the user's
   ~/.cache: tests start cold and share what they render within the session. That cached and cold
   builds are the same bytes is itself a test (tests/unit/test_build_cache.py); tests that check a
-  build's determinism build their second copy with `cache=False`.
+  build's determinism compare with one second copy built with `cache=False` (tests/shared_builds.py).
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+
+from tests.shared_builds import (  # noqa: F401 (the session fixtures)
+    GoldenBuild, golden_build, startup_cold, startup_dataset, startup_site, suites_host_a, suites_host_b, suites_two_hosts,
+)
 
 AWS_ENV_KEYS = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL_S3", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE",
                 "AWS_SHARED_CREDENTIALS_FILE", "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")
@@ -85,10 +89,6 @@ def s3_root(s3_env: dict[str, str]) -> str:
     return f"s3://{bucket}/datasets"
 
 
-ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = ROOT / "datasets" / "golden" / "reference"
-
-
 @pytest.fixture(scope="session", autouse=True)
 def session_build_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """$VMCBENCH_CACHE_DIR for the whole session (restored after)."""
@@ -103,13 +103,9 @@ def session_build_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pa
 
 
 @pytest.fixture(scope="session")
-def golden_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def golden_site(golden_build: GoldenBuild) -> Path:
     """The full build (reports, handouts, slides, site; ko and en) of the golden dataset, built once per session.
 
     Read-only for the tests that share it: a test that edits a build copies it first.
     """
-    from reportgen.commands.build import BuildOptions, build
-
-    out = tmp_path_factory.mktemp("golden") / "site"
-    build(BuildOptions(datasets=(str(GOLDEN),), out=out))
-    return out
+    return golden_build.out

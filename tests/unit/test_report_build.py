@@ -25,6 +25,7 @@ from report_fixtures import make_other_suite_dataset, make_startup_dataset  # no
 from collector.dataset import read_dataset, write_version  # noqa: E402
 from reportgen.commands.build import TEMPLATES_DIR, BuildOptions, build  # noqa: E402
 from reportgen.cli import app  # noqa: E402
+from tests.shared_builds import CliBuild  # noqa: E402
 
 LANGS = ("ko", "en")
 OUTPUTS = [f"{lang}/{name}" for lang in LANGS for name in ("report.html", "handout.pdf")]
@@ -58,16 +59,15 @@ def no_outside_epoch() -> None:
 
 
 @pytest.fixture(scope="module")
-def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_startup_dataset(tmp_path_factory.mktemp("datasets") / "reference", n=20, failures=1, seed=7)
+def dataset(startup_dataset: Path) -> Path:
+    """The session's synthetic startup dataset (tests/shared_builds.py), n=20 with one failed run."""
+    return startup_dataset
 
 
 @pytest.fixture(scope="module")
-def site(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("first") / "site"
-    result = run_cli(str(dataset), "--out", str(out))
-    assert result.exit_code == 0, result.output
-    return out
+def site(startup_site: CliBuild) -> Path:
+    """The session's full `reportgen build` of `dataset` (read-only: a test that edits it copies it first)."""
+    return startup_site.out
 
 
 # outputs ---------------------------------------------------------------------------
@@ -200,20 +200,6 @@ def test_pdf_embeds_only_the_bundled_font_and_is_a4(site: Path) -> None:
         assert "CreationDate:    Wed Jan 15 09:30:00 2025" in info
 
 
-# reproducibility -------------------------------------------------------------------
-
-
-def test_same_dataset_builds_byte_identical_files(site: Path, dataset: Path, tmp_path: Path) -> None:
-    again = tmp_path / "elsewhere" / "out"
-    build(BuildOptions(datasets=(str(dataset),), out=again, cache=False))  # rendered again, not copied
-    assert "SOURCE_DATE_EPOCH" not in os.environ, "the build leaked its epoch into the environment"
-    first = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
-    second = sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
-    assert first == second
-    different = [str(p) for p in first if (site / p).read_bytes() != (again / p).read_bytes()]
-    assert not different
-
-
 # bad input ------------------------------------------------------------------------
 
 
@@ -319,7 +305,7 @@ MISSING_VM = {"ko": "가상서버(VM): missing@v1에서 측정하지 않았습�
 def test_missing_platform_is_named_in_both_languages(tmp_path: Path) -> None:
     ds = make_startup_dataset(tmp_path / "missing", n=8, platforms=("process", "container"))
     out = tmp_path / "out"
-    assert run_cli(str(ds), "--out", str(out), "--no-pdf").exit_code == 0
+    assert run_cli(str(ds), "--out", str(out), "--no-pdf", "--no-slides", "--no-site").exit_code == 0  # the report is what is read
     for lang in LANGS:
         page = soup(out / lang / "report.html")
         for chart_id in ("C3", "C5"):
@@ -343,7 +329,7 @@ NO_STARTUP = {
 def test_missing_suite_gives_a_note_instead_of_a_chart_in_both_languages(tmp_path: Path) -> None:
     ds = make_other_suite_dataset(tmp_path / "other")
     out = tmp_path / "out"
-    assert run_cli(str(ds), "--out", str(out)).exit_code == 0
+    assert run_cli(str(ds), "--out", str(out), "--no-slides", "--no-site").exit_code == 0  # report and handout are read
     for lang in LANGS:
         page = soup(out / lang / "report.html")
         for chart_id in ("C3", "C5"):
@@ -358,7 +344,7 @@ def test_missing_suite_gives_a_note_instead_of_a_chart_in_both_languages(tmp_pat
 def test_all_runs_failed_is_shown_not_drawn(tmp_path: Path) -> None:
     ds = make_startup_dataset(tmp_path / "failing", n=3, failures=3, platforms=("vm",))
     out = tmp_path / "out"
-    assert run_cli(str(ds), "--out", str(out), "--no-pdf", "--lang", "en").exit_code == 0
+    assert run_cli(str(ds), "--out", str(out), "--no-pdf", "--no-slides", "--no-site", "--lang", "en").exit_code == 0
     section = soup(out / "en/report.html").select_one('[data-chart="C3"]')
     assert section.find("svg") is None
     assert "Virtual machine: all 3 runs failed in failing@v1; nothing to draw." in section.get_text(" ", strip=True)
@@ -370,7 +356,7 @@ def test_several_datasets_are_compared_side_by_side(tmp_path: Path) -> None:
     kvm = make_startup_dataset(tmp_path / "host-a", n=6, seed=1)
     tcg = make_startup_dataset(tmp_path / "host-b", n=6, seed=2, accelerator="tcg", host_id="host-b")
     out = tmp_path / "out"
-    assert run_cli(str(kvm), str(tcg), "--out", str(out), "--no-pdf").exit_code == 0
+    assert run_cli(str(kvm), str(tcg), "--out", str(out), "--no-pdf", "--no-slides", "--no-site").exit_code == 0
     page = soup(out / "en/report.html")
     rows = page.select('table[data-table-for="C3"] tbody tr')
     assert [(r["data-dataset"], r["data-platform"], r["data-accelerator"]) for r in rows] == [
@@ -387,7 +373,7 @@ def test_default_dataset_is_the_newest_golden_version(dataset: Path, tmp_path: P
     make_startup_dataset(root / "golden" / "reference", n=4, platforms=("process",))
     monkeypatch.setenv("VMCBENCH_DATASETS", str(root))
     out = tmp_path / "out"
-    assert run_cli("--out", str(out), "--no-pdf", "--lang", "en").exit_code == 0
+    assert run_cli("--out", str(out), "--no-pdf", "--no-slides", "--no-site", "--lang", "en").exit_code == 0
     page = soup(out / "en/report.html")
     assert page.select_one(".dataset-label .mono").get_text() == "reference@v2"
 

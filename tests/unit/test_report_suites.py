@@ -1,11 +1,12 @@
 """Charts of the suites beyond startup (C1, C4, C6-C11): built end to end from synthetic datasets shaped as
-the collector writes them; every number checked against the test's own arithmetic on the Parquet file."""
+the collector writes them; every number checked against the test's own arithmetic on the Parquet file.
+
+The handout's passages and a second, cold build's bytes: tests/integration/test_suites_build.py."""
 
 from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,22 +17,13 @@ import pytest
 from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from report_fixtures import make_startup_dataset, make_suites_dataset  # noqa: E402
+from report_fixtures import make_startup_dataset  # noqa: E402
 
-from reportgen.commands.build import BuildOptions, build  # noqa: E402
-
-from dataclasses import fields  # noqa: E402
+from reportgen.commands.build import build  # noqa: E402
+from tests.shared_builds import report_only as options  # noqa: E402
 
 LANGS = ("ko", "en")
-NEW = ("C1", "C4", "C6", "C7", "C8", "C9", "C10", "C11", "C12")
 DRAWN_FROM_ONE = ("C1", "C4", "C6", "C7", "C9", "C10", "C11", "C12")
-
-
-def options(*datasets: Path, out: Path, pdf: bool = True, cache: bool = True) -> BuildOptions:
-    """Report and handout only: slides and site, where the build has them, are other tests' business."""
-    known = {f.name for f in fields(BuildOptions)}
-    extra = {k: False for k in ("slides", "site") if k in known}
-    return BuildOptions(datasets=tuple(str(d) for d in datasets), out=out, pdf=pdf, cache=cache, **extra)
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -62,29 +54,28 @@ def one(page: BeautifulSoup, chart_id: str, key: str, **ident: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def host_a(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_suites_dataset(tmp_path_factory.mktemp("ds") / "lab-a", failed_vm_isolation=1)
+def host_a(suites_host_a: Path) -> Path:
+    """The session's one-host suites dataset (tests/shared_builds.py)."""
+    return suites_host_a
 
 
 @pytest.fixture(scope="module")
-def host_b(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A second host for C8: another host identity, VMs under TCG instead of KVM, the same container image."""
-    return make_suites_dataset(tmp_path_factory.mktemp("ds") / "lab-b", seed=5, accelerator="tcg",
-                               host_id="synthetic-host-02", host_label="lab-b", suites=("image", "recovery"))
+def host_b(suites_host_b: Path) -> Path:
+    """The session's second host for C8: VMs under TCG, the same container image."""
+    return suites_host_b
 
 
 @pytest.fixture(scope="module")
 def site_one(host_a: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of host_a (its handout PDF is tests/integration/test_suites_build.py's business)."""
     out = tmp_path_factory.mktemp("one") / "site"
-    build(options(host_a, out=out))
+    build(options(host_a, out=out, pdf=False))
     return out
 
 
 @pytest.fixture(scope="module")
-def site_two(host_a: Path, host_b: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("two") / "site"
-    build(options(host_a, host_b, out=out, pdf=False))
-    return out
+def site_two(suites_two_hosts: Path) -> Path:
+    return suites_two_hosts
 
 
 @pytest.fixture(scope="module")
@@ -320,29 +311,6 @@ def test_missing_suites_give_a_note_in_both_languages(tmp_path: Path) -> None:
             assert texts[index] in note and "startup-only@v1" in note
             assert section.select_one(".passage") is None, "no passage without a measurement"
         assert page.select_one('[data-chart="C3"] figure svg') is not None
-
-
-def test_handout_carries_the_passages_in_both_languages(site_one: Path) -> None:
-    def text(lang: str) -> str:
-        pdf = site_one / lang / "handout.pdf"
-        return subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
-                              text=True).stdout.replace("\n", " ")
-
-    en, ko = text("en"), text("ko")
-    assert en.count("Measured vs the deck:") == len(NEW)
-    assert ko.count("원본 자료와 측정 결과 비교:") == len(NEW)
-    for title in ("Overhead on the same hardware", "Density: instances that fit on the same host",
-                  "Noisy neighbour: isolation under a hog", "Scale-out and recovery"):
-        assert title in en
-    for title in ("같은 하드웨어에서의 오버헤드", "집적도", "확장과 복구"):
-        assert title in ko
-
-
-def test_suite_charts_build_byte_identical(host_a: Path, host_b: Path, site_two: Path, tmp_path: Path) -> None:
-    again = tmp_path / "again"
-    build(options(host_a, host_b, out=again, pdf=False, cache=False))  # rendered again, not copied
-    for lang in LANGS:
-        assert (again / lang / "report.html").read_bytes() == (site_two / lang / "report.html").read_bytes()
 
 
 def test_c12_ratios_to_the_bare_process_and_published_references(pages) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -18,14 +17,11 @@ import pytest
 from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from report_fixtures import make_startup_dataset  # noqa: E402
-
-from reportgen.commands.build import BuildOptions, build  # noqa: E402
-from reportgen.cli import app  # noqa: E402
-from reportgen.commands.serve import make_server  # noqa: E402
-from reportgen.writers.site import external_references  # noqa: E402
-from reportgen.site_config import SITE_DIR, SiteConfigError, load_site_config, option_names  # noqa: E402
+from reportgen.cli import app
+from reportgen.commands.serve import make_server
+from reportgen.writers.site import external_references
+from reportgen.site_config import SITE_DIR, SiteConfigError, load_site_config, option_names
+from tests.shared_builds import CliBuild
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = ("ko", "en")
@@ -42,16 +38,15 @@ def pages(site: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_startup_dataset(tmp_path_factory.mktemp("datasets") / "reference", n=10, seed=11)
+def dataset(startup_dataset: Path) -> Path:
+    """The session's synthetic startup dataset (tests/shared_builds.py)."""
+    return startup_dataset
 
 
 @pytest.fixture(scope="module")
-def site(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "public"
-    result = CliRunner().invoke(app, ["build", str(dataset), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
+def site(startup_site: CliBuild) -> Path:
+    """The session's full `reportgen build` of `dataset`, site included (read-only)."""
+    return startup_site.out
 
 
 # configuration -----------------------------------------------------------------------
@@ -245,16 +240,6 @@ def test_external_references_finds_links_out_but_not_namespaces() -> None:
         "<style>@import 'http://fonts.example/f.css'; b { background: url(data:image/gif;base64,AA) }</style>"
     )
     assert external_references(html) == ["https://example.org/x", "//cdn.example/y.png", "http://fonts.example/f.css"]
-
-
-def test_site_pages_are_byte_identical_between_two_builds(site: Path, dataset: Path, tmp_path: Path) -> None:
-    again = tmp_path / "again"
-    build(BuildOptions(datasets=(str(dataset),), out=again, cache=False))  # rendered again, not copied
-    names = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
-    assert names == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
-    for name in names:
-        if name.suffix in (".html", ".csv") or name.name in ("SHA256SUMS", "index.html"):
-            assert (site / name).read_bytes() == (again / name).read_bytes(), str(name)
 
 
 def test_no_site_option_writes_no_site(dataset: Path, tmp_path: Path) -> None:

@@ -1,20 +1,17 @@
 """The slide deck: the source deck slide by slide, one source for reveal.js HTML and the 16:9 PDF.
 
 HTML is read with selectors, the PDF with poppler (pdfinfo, pdffonts,
-pdftotext), and every slide is laid out by WeasyPrint and checked for
-content running past its slide, in both languages, for a synthetic dataset
-and for the golden one.
+pdftotext). That every slide fits its page (each deck laid out by WeasyPrint,
+for synthetic datasets and the golden one) is tests/integration/test_slides_fit.py.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,19 +19,15 @@ from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from report_fixtures import make_startup_dataset  # noqa: E402
-
-from reportgen.commands import build as B  # noqa: E402
-from reportgen.pages import slide_layout  # noqa: E402
+from reportgen.commands import build as B
+from reportgen.pages import slide_layout
 from reportgen.pages import deck, slides
-from reportgen.writers import slides as slide_files
-from reportgen.cli import app  # noqa: E402
-from reportgen.i18n.catalogs import translator  # noqa: E402
+from reportgen.cli import app
+from reportgen.i18n.catalogs import translator
+from tests.shared_builds import CliBuild
 
 LANGS = ("ko", "en")
 VENDOR = B.TEMPLATES_DIR / "vendor"
-GOLDEN = str(Path(__file__).resolve().parents[2] / "datasets" / "golden" / "reference")
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -48,27 +41,15 @@ def poppler(tool: str, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_startup_dataset(tmp_path_factory.mktemp("datasets") / "reference", n=12, seed=3)
+def dataset(startup_dataset: Path) -> Path:
+    """The session's synthetic startup dataset (tests/shared_builds.py)."""
+    return startup_dataset
 
 
 @pytest.fixture(scope="module")
-def site(dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("deck") / "site"
-    result = CliRunner().invoke(app, ["build", str(dataset), "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out
-
-
-def pages_for(refs: tuple[str, ...], lang: str) -> tuple[slides.SlidesPage, object]:
-    """The deck's HTML page context for `refs`, built the way the build does (no files written)."""
-    loaded = B.load(refs)
-    inputs = B.summarise(loaded)
-    tr = translator(lang)
-    blocks = B.chart_blocks(inputs, tr, B.TEMPLATES_DIR / "fonts")
-    report = B.report_page(loaded, inputs, blocks, tr, B.BuildOptions())
-    deck = slides.build_slides(report, tr)
-    return slides.slides_page(report, deck, tr, "html", langs=LANGS, site=True), loaded
+def site(startup_site: CliBuild) -> Path:
+    """The session's full `reportgen build` of `dataset`, slides and their PDFs included (read-only)."""
+    return startup_site.out
 
 
 # the deck ----------------------------------------------------------------------------
@@ -189,34 +170,6 @@ def test_pdf_is_16_9_one_slide_per_page_with_embedded_fonts(site: Path, lang: st
     assert f"1 / {count}" in pages[0] and f"{count} / {count}" in pages[count - 1], "slide numbers"
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_every_slide_fits_its_page_synthetic_two_hosts(dataset: Path, tmp_path: Path, lang: str) -> None:
-    other = make_startup_dataset(tmp_path / "host-b", n=8, seed=5, accelerator="tcg", host_id="synthetic-host-02")
-    page, _ = pages_for((str(dataset), str(other)), lang)
-    assert slide_files.overflows(B.TEMPLATES_DIR, page) == []
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_every_slide_fits_its_page_golden(lang: str) -> None:
-    page, _ = pages_for((GOLDEN,), lang)
-    assert slide_files.overflows(B.TEMPLATES_DIR, page) == []
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_every_slide_fits_with_every_suite_from_two_hosts(tmp_path: Path, lang: str) -> None:
-    """The heaviest deck: all charts drawn, evidence from two hosts in every matrix cell, long passages."""
-    import report_fixtures
-
-    if not hasattr(report_fixtures, "make_suites_dataset"):
-        pytest.skip("tests/report_fixtures.py has no make_suites_dataset (the suites' fixture) yet")
-    first = report_fixtures.make_suites_dataset(tmp_path / "lab-a")
-    second = report_fixtures.as_other_host(first, tmp_path / "lab-b", "synthetic-host-02", "lab-b")
-    startup = make_startup_dataset(tmp_path / "startup", n=8)
-    page, _ = pages_for((str(first), str(second), str(startup)), lang)
-    assert slide_files.overflows(B.TEMPLATES_DIR, page) == []
-    assert sum(1 for s in page.slides if s.figures and any(f.svg for f in s.figures)) >= 10
-
-
 def test_a_long_matrix_is_split_over_slides_and_short_notes_stay_whole() -> None:
     cell = slide_layout.CellText("weakness " + "word " * 30, tuple(f"C{i}: evidence line number {i}" for i in range(6)))
     rows = [[slide_layout.CellText("Criterion"), cell, cell, cell] for _ in range(7)]
@@ -233,17 +186,6 @@ def test_a_long_matrix_is_split_over_slides_and_short_notes_stay_whole() -> None
     assert capped[:2] == ("a", "b") and "3" in capped[2] and len(capped) == 3
 
 
-def test_the_overflow_check_catches_text_that_runs_off_a_slide() -> None:
-    page, _ = pages_for((GOLDEN,), "en")
-    flood = " ".join(["A very long paragraph about methods that goes on and on."] * 60)
-    methods = next(s for s in page.slides if s.kind == "methods" and s.key.startswith("methods"))
-    swollen = tuple(
-        dataclasses.replace(s, paragraphs=(flood,), text_size=14.0) if s is methods else s for s in page.slides
-    )
-    problems = slide_files.overflows(B.TEMPLATES_DIR, dataclasses.replace(page, slides=swollen))
-    assert any(p.startswith("methods") for p in problems), problems
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_character_on_the_slides_is_in_the_bundled_font(site: Path, lang: str) -> None:
     cmap = TTFont(B.TEMPLATES_DIR / "fonts/NotoSansKR-Regular.ttf").getBestCmap()
@@ -252,14 +194,6 @@ def test_every_character_on_the_slides_is_in_the_bundled_font(site: Path, lang: 
         tag.decompose()
     missing = sorted({ch for ch in page.get_text() if not ch.isspace() and ord(ch) not in cmap})
     assert not missing, f"{lang}: characters without a glyph: {missing}"
-
-
-def test_slides_are_byte_identical_between_two_builds(site: Path, dataset: Path, tmp_path: Path) -> None:
-    again = tmp_path / "again"
-    B.build(B.BuildOptions(datasets=(str(dataset),), out=again, cache=False))  # rendered again, not copied
-    for lang in LANGS:
-        for name in ("slides.html", "slides.pdf"):
-            assert (site / lang / name).read_bytes() == (again / lang / name).read_bytes(), f"{lang}/{name}"
 
 
 def test_no_slides_option_leaves_them_out(dataset: Path, tmp_path: Path) -> None:

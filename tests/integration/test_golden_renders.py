@@ -1,4 +1,9 @@
-"""The golden-render gate: the committed renders match a fresh build, and a change is shown as a diff."""
+"""The golden-render gate: the committed renders match a fresh build, and a change is shown as a diff.
+
+Here, not in tests/unit: it needs the golden dataset's full build with every PDF (about a minute of
+WeasyPrint and vl-convert on two cores). The session makes that build once (`golden_site`, shared with the
+classroom-PDF, slide-fit and browser tests) into the session's build cache, so `reportgen check` copies it.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +18,13 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden_renders"
 runner = CliRunner()
 
 
-def test_committed_golden_renders_match_a_fresh_build() -> None:
+def test_committed_golden_renders_match_a_fresh_build(golden_site: Path) -> None:
     result = runner.invoke(app, ["check", str(GOLDEN)])
     assert result.exit_code == 0, result.output[-4000:]
     assert "renders match" in result.output
 
 
-def test_a_changed_render_prints_a_readable_diff_and_exits_1(tmp_path: Path) -> None:
+def test_a_changed_render_prints_a_readable_diff_and_exits_1(golden_site: Path, tmp_path: Path) -> None:
     golden = tmp_path / "golden"
     shutil.copytree(GOLDEN, golden)
     page = golden / "en" / "handout.page-01.txt"

@@ -1,14 +1,19 @@
-"""The build cache: cached and cold builds are the same bytes; a change re-renders only what depends on it."""
+"""The build cache: cached and cold builds are the same bytes; a change re-renders only what depends on it.
+
+Here, not in tests/unit: what is checked is which PDFs a build lays out again and that their bytes do
+not change, so the module makes three full cold builds and four partial rebuilds with real PDFs (about
+a minute on two cores); the cold build and the filled cache are made once and shared by its tests.
+"""
 
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 
-from reportgen.commands.build import TEMPLATES_DIR, BuildOptions, build
+from reportgen.commands.build import TEMPLATES_DIR, BuildOptions, BuildResult, build
 from reportgen.commands.build_cache import Cache, default_root
 from reportgen.i18n import catalogs
 from tests.report_fixtures import make_startup_dataset
@@ -35,6 +40,38 @@ def options(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Buil
     return BuildOptions(datasets=(str(root / "golden" / "reference"),), out=tmp_path / "site", theme=theme)
 
 
+@dataclass(frozen=True)
+class Builds:
+    """The module's renders of the same options, made once: cold with --no-cache, and into an empty cache."""
+
+    folder: Path
+    cold: BuildResult
+    first: BuildResult
+    first_cache: Cache
+    primed: Path
+    """A copy of the cache as the build into the empty cache left it; tests copy it, never change it."""
+
+
+@pytest.fixture(scope="module")
+def builds(root: Path, tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    """The two full renders every test here starts from (the keys name the theme by its bytes, not its folder)."""
+    folder = tmp_path_factory.mktemp("builds")
+    options = BuildOptions(datasets=(str(root / "golden" / "reference"),), out=folder / "site", theme=TEMPLATES_DIR)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("VMCBENCH_DATASETS", str(root))
+        cold = build(replace(options, out=folder / "cold", cache=False), cache=Cache(folder / "unused", enabled=False))
+        cache = Cache(folder / "cache")
+        first = build(replace(options, out=folder / "first"), cache=cache)
+    shutil.copytree(folder / "cache", folder / "primed")
+    return Builds(folder, cold, first, cache, folder / "primed")
+
+
+def primed_cache(builds: Builds, tmp_path: Path) -> Path:
+    """This test's own copy of the primed cache, where the test's builds read and write."""
+    shutil.copytree(builds.primed, tmp_path / "cache")
+    return tmp_path / "cache"
+
+
 def test_cache_folder_is_outside_the_output_and_follows_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("VMCBENCH_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
@@ -43,24 +80,23 @@ def test_cache_folder_is_outside_the_output_and_follows_xdg(monkeypatch: pytest.
     assert default_root() == Path.home() / ".cache" / "vmcbench" / "build"
 
 
-def test_cached_and_cold_builds_are_byte_identical(options: BuildOptions, tmp_path: Path) -> None:
-    cold = build(replace(options, out=tmp_path / "cold", cache=False), cache=Cache(tmp_path / "unused", enabled=False))
-    assert not cold.cached and not cold.cache and not (tmp_path / "unused").exists()  # --no-cache: nothing read or written
-    cache = Cache(tmp_path / "cache")
-    first = build(replace(options, out=tmp_path / "first"), cache=cache)
+def test_cached_and_cold_builds_are_byte_identical(builds: Builds, options: BuildOptions, tmp_path: Path) -> None:
+    cold, first, cache = builds.cold, builds.first, builds.first_cache
+    assert not cold.cached and not cold.cache and not (builds.folder / "unused").exists()  # --no-cache: nothing read or written
     assert not first.cached and cache.misses("pdf") == 4 and cache.misses("tree") == 1
+    primed_cache(builds, tmp_path)
     again = build(replace(options, out=tmp_path / "again"), cache=Cache(tmp_path / "cache"))
     assert again.cached
-    assert tree(tmp_path / "cold") == tree(tmp_path / "first") == tree(tmp_path / "again")
+    assert tree(builds.folder / "cold") == tree(builds.folder / "first") == tree(tmp_path / "again")
     # per-entry hits (the whole-tree entry deleted) give the same bytes too
     shutil.rmtree(tmp_path / "cache" / "tree")
     parts = Cache(tmp_path / "cache")
     pieces = build(replace(options, out=tmp_path / "pieces"), cache=parts)
     assert not pieces.cached and parts.hits("pdf") == 4 and parts.misses("svg") == 0 and parts.hits("summaries") == 1
-    assert tree(tmp_path / "pieces") == tree(tmp_path / "cold")
+    assert tree(tmp_path / "pieces") == tree(builds.folder / "cold")
     # safe to delete: an emptied cache is a cold build
     shutil.rmtree(tmp_path / "cache")
-    assert tree(tmp_path / "cold") == tree(Path(build(replace(options, out=tmp_path / "x"), cache=Cache(tmp_path / "cache")).out))
+    assert tree(builds.folder / "cold") == tree(Path(build(replace(options, out=tmp_path / "x"), cache=Cache(tmp_path / "cache")).out))
 
 
 def rebuild(options: BuildOptions, tmp_path: Path) -> Cache:
@@ -70,8 +106,8 @@ def rebuild(options: BuildOptions, tmp_path: Path) -> Cache:
     return cache
 
 
-def test_a_changed_template_re_renders_only_the_pdfs_it_makes(options: BuildOptions, tmp_path: Path) -> None:
-    build(options, cache=Cache(tmp_path / "cache"))
+def test_a_changed_template_re_renders_only_the_pdfs_it_makes(builds: Builds, options: BuildOptions, tmp_path: Path) -> None:
+    assert build(options, cache=Cache(primed_cache(builds, tmp_path))).cached  # as the first build left it
     slides = options.theme / "slides.html"
     text = slides.read_text("utf-8")
     assert "{% block styles %}" in text
@@ -82,8 +118,8 @@ def test_a_changed_template_re_renders_only_the_pdfs_it_makes(options: BuildOpti
     assert "edited" in (options.out / "en" / "slides.html").read_text("utf-8")
 
 
-def test_a_changed_stylesheet_re_renders_only_the_pdfs_that_use_it(options: BuildOptions, tmp_path: Path) -> None:
-    build(options, cache=Cache(tmp_path / "cache"))
+def test_a_changed_stylesheet_re_renders_only_the_pdfs_that_use_it(builds: Builds, options: BuildOptions, tmp_path: Path) -> None:
+    assert build(options, cache=Cache(primed_cache(builds, tmp_path))).cached  # as the first build left it
     css = options.theme / "css" / "handout.css"
     css.write_text(css.read_text("utf-8") + "\n/* edited */\n", "utf-8")
     cache = rebuild(options, tmp_path)
@@ -91,9 +127,9 @@ def test_a_changed_stylesheet_re_renders_only_the_pdfs_that_use_it(options: Buil
 
 
 def test_a_changed_catalog_string_re_renders_only_the_pages_that_show_it(
-    options: BuildOptions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    builds: Builds, options: BuildOptions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    build(options, cache=Cache(tmp_path / "cache"))
+    assert build(options, cache=Cache(primed_cache(builds, tmp_path))).cached  # as the first build left it
     locale = tmp_path / "locale"
     shutil.copytree(catalogs.LOCALE_DIR, locale)
     po = locale / "en" / "LC_MESSAGES" / "messages.po"
@@ -112,8 +148,8 @@ def test_a_changed_catalog_string_re_renders_only_the_pages_that_show_it(
     assert "Lecture slides" in (options.out / "en" / "slides.html").read_text("utf-8")
 
 
-def test_a_changed_published_dataset_lays_out_no_pdf_again(options: BuildOptions, root: Path, tmp_path: Path) -> None:
-    build(options, cache=Cache(tmp_path / "cache"))
+def test_a_changed_published_dataset_lays_out_no_pdf_again(builds: Builds, options: BuildOptions, root: Path, tmp_path: Path) -> None:
+    assert build(options, cache=Cache(primed_cache(builds, tmp_path))).cached  # as the first build left it
     make_startup_dataset(root / "golden" / "extra", n=5, seed=5, host_id="synthetic-host-02")  # a new version
     cache = rebuild(options, tmp_path)
     assert (cache.misses("pdf"), cache.hits("pdf")) == (0, 4) and cache.misses("svg") == 0

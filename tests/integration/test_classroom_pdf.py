@@ -1,6 +1,6 @@
 """The built PDFs as a Korean instructor gets them: no word broken at a line end, slides readable from the back.
 
-One build of the golden dataset per language (handout and slides), then:
+The session's build of the golden dataset (handouts and slides, ko and en; tests/shared_builds.py), then:
 - every Korean PDF breaks lines only between words, and a number stays with
   its unit (tests/pdf_checks.py reads `pdftotext -bbox-layout` back against
   the HTML and catalog text the PDF was set from); copied text has no
@@ -9,13 +9,16 @@ One build of the golden dataset per language (handout and slides), then:
   at most about 60 words (pdfplumber reads the sizes the PDF really uses);
 - numbers are written the language's way (8.1배 / ×8.1, no AM/PM in Korean,
   one duration unit per table column).
+
+Here, not in tests/unit: the checks read the golden dataset's real PDFs, which take about a minute to lay
+out on two cores; the session lays them out once and shares them with the golden-render and browser tests.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,10 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pdf_checks  # noqa: E402
 
 from reportgen.commands import build as B  # noqa: E402
-from reportgen.i18n.catalogs import LANGS, catalog, translator  # noqa: E402
-from reportgen.load.datasets import load  # noqa: E402
-from reportgen.pages import slides as S  # noqa: E402
-from reportgen.writers import slides as SF  # noqa: E402
+from reportgen.i18n.catalogs import LANGS, catalog  # noqa: E402
+from tests.shared_builds import GoldenBuild  # noqa: E402
 
 pytest.importorskip("pdfplumber")
 BODY_MIN_PT = 18.0
@@ -48,30 +49,20 @@ class Built:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
-    out = tmp_path_factory.mktemp("classroom")
-    loaded = load(())
-    inputs = B.summarise(loaded)
-    options = B.BuildOptions(out=out, site=False)
-    result = {}
-    for lang in LANGS:
-        tr = translator(lang)
-        blocks = B.chart_blocks(inputs, tr, options.theme / "fonts")
-        page = B.report_page(loaded, inputs, blocks, tr, options)
-        (out / lang).mkdir()
-        B.write_handout(options.theme, page, out / lang / "handout.pdf", loaded)
-        deck = S.slides_page(page, S.build_slides(page, tr), tr, "html", langs=LANGS, site=False)
-        SF.write_pdf(options.theme, deck, out / lang / "slides.pdf", loaded.created)
-        env = B.environment(options.theme, tr)
-        result[lang] = Built(
+def built(golden_build: GoldenBuild) -> dict[str, Built]:
+    """The session's golden build (tests/shared_builds.py): its PDFs and the HTML each was laid out from."""
+    out, html = golden_build.out, golden_build.pdf_html
+    return {
+        lang: Built(
             lang,
             out / lang / "handout.pdf",
             out / lang / "slides.pdf",
-            B.render_page(env, "report.html", page),
-            B.render_page(env, "handout.html", replace(page, assets="")),
-            SF.render(options.theme, replace(deck, assets="", mode="pdf")),
+            (out / lang / "report.html").read_text("utf-8"),
+            html[f"{lang}/handout.pdf"],
+            html[f"{lang}/slides.pdf"],
         )
-    return result
+        for lang in LANGS
+    }
 
 
 def _catalog_text() -> str:
