@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is absent: scripts/setup.sh test installs Debian's chromium", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the project's test extra)")
+from playwright import sync_api  # noqa: E402  (the test extra installs it: no skipping)
 
 RELOAD_BUDGET_S = 30.0
 """Generous for a shared, loaded machine; the measured time is printed (about a second when quiet)."""

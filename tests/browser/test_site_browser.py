@@ -38,7 +38,7 @@ if not CHROMIUM.exists():
         f"{CHROMIUM} is absent: install Debian's chromium (scripts/setup.sh test does) to run the browser test",
         allow_module_level=True,
     )
-sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the project's test extra)")
+from playwright import sync_api  # noqa: E402  (the test extra installs it: no skipping)
 
 
 @pytest.fixture(scope="module")
