@@ -21,7 +21,6 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom, mannwhitneyu
 
 from collector.dataset.metrics import EXACT_UNITS, find
 
@@ -57,6 +56,8 @@ def median_ci(values: np.ndarray | Sequence[float], level: float = 0.95) -> Medi
     if n == 0:
         raise ValueError("median of no samples")
     med = float(np.median(x))
+    from scipy.stats import binom  # here, not at the top: scipy.stats takes 1.3 s to import, every CLI start paid it
+
     j = int(binom.ppf((1 - level) / 2, n, 0.5))  # 0-based rank of the lower bound
     if j < 1 or n - j >= n:
         return MedianCI(n, med, float(x[0]), float(x[-1]), min(level, 1.0 - 2.0 * 0.5**n))
@@ -83,6 +84,8 @@ def mann_whitney_p(old: np.ndarray, new: np.ndarray) -> float:
     """Two-sided Mann–Whitney U p-value of two samples; 1.0 when they are identical as multisets."""
     if np.array_equal(np.sort(old), np.sort(new)):
         return 1.0
+    from scipy.stats import mannwhitneyu  # imported when first needed (see median_ci)
+
     return float(mannwhitneyu(old, new, alternative="two-sided").pvalue)
 
 
