@@ -270,9 +270,9 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
             passage=definition.passage(data, tr) if definition.passage and withheld else None,
         )
     alt_text = definition.describe(data, tr)
-    chart = definition.draw(data, tr)
+    spec = definition.draw(data, tr).to_dict(validate=False)  # once: Altair's to_dict copies the whole chart
     svg = (svgs.render if svgs is not None else render)(
-        chart,
+        spec,
         chart_id=definition.chart_id,
         alt_text=alt_text,
         vega_locale=tr.vega_locale,
@@ -285,7 +285,7 @@ def chart_block(definition: ChartDef, data: ChartInput, tr: Translator, font_dir
         table=definition.table(data, tr),
         notes=notes + failure_notes(data, tr) + ci_notes(data, tr) + reference_notes(definition.chart_id, tr),
         passage=definition.passage(data, tr) if definition.passage else None,
-        spec=chart.to_dict(validate=False),
+        spec=spec,
         slide_specs=tuple(definition.draw(part, tr).to_dict(validate=False)
                           for part in slide_parts(definition.chart_id, data)),
     )

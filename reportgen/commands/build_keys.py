@@ -71,7 +71,8 @@ class SvgCache:
     fonts_key: str
 
     def render(self, chart: object, *, chart_id: str, alt_text: str, vega_locale: str, font_dir: Path) -> Markup:
-        spec = chart.to_dict(validate=False)  # type: ignore[attr-defined]
+        """`render()` through the cache; `chart` is a spec (dict) or an Altair chart."""
+        spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)  # type: ignore[attr-defined]
         key = digest("svg", self.code_key, self.fonts_key, chart_id, alt_text, vega_locale,
                      json.dumps(spec, sort_keys=True, ensure_ascii=False))
         data = self.cache.get("svg", key)
