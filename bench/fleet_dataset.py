@@ -36,7 +36,9 @@ def make_fleet_dataset(root: str | Path, samples: int, seed: int = 0) -> Path:
     reps = int(pc.max(base["repetition"]).as_py()) + 1
     index = np.tile(np.arange(base.num_rows), copies)[:samples]
     copy = np.repeat(np.arange(copies), base.num_rows)[:samples]
-    table = base.take(pa.array(index))
+    # taken a million rows at a time: one take of ten million rows overflows a string column's 2 GiB offsets
+    step = 1_000_000
+    table = pa.concat_tables([base.take(pa.array(index[i:i + step])) for i in range(0, samples, step)])
     jitter = np.where(np.tile(keep, copies)[:samples], 1.0, rng.lognormal(0.0, 0.03, samples))
     columns = {
         "sample_id": pa.array(np.arange(samples, dtype=np.int64)),
