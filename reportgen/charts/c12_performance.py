@@ -102,7 +102,8 @@ def _cpus_seen(frame: pd.DataFrame) -> dict[tuple, float]:
     """Per group, the CPUs the benchmark saw (`nproc` where it ran): a 1-vCPU VM runs a two-thread benchmark
     on one CPU where the bare process has the host's."""
     out: dict[tuple, float] = {}
-    for r in details(frame, "instance_info").to_dict("records"):
+    distinct = frame.drop_duplicates([*KEYS, "detail"])  # a fleet repeats one host's details: parse each once
+    for r in details(distinct, "instance_info").to_dict("records"):
         info = r["instance_info"] if isinstance(r["instance_info"], dict) else {}
         try:
             cpus = float(info.get("nproc"))

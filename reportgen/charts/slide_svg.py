@@ -142,9 +142,7 @@ def render_for_slide(spec: Mapping[str, Any], box: tuple[float, float], *, chart
     height_factor = steps.pop(0)
     svg, size = "", (0.0, 0.0)
     best: tuple[str, tuple[float, float], float] | None = None
-    one_column, predict = False, True
-    before: tuple[float, float, float] | None = None
-    """After a prediction: the width before it, the width it expected, and the width factor before it."""
+    one_column, predict, predicted = False, True, False
     history: list[tuple[float, float, bool]] = []
     """Every render's width factor, width and whether its legend was in one column (widths to interpolate)."""
     for _ in range(14):
@@ -158,15 +156,13 @@ def render_for_slide(spec: Mapping[str, Any], box: tuple[float, float], *, chart
         if min(box[0] / size[0], box[1] / size[1]) >= MIN_SCALE:
             break
         if predict:
-            predicted = _predicted(spec, size, (width_factor, height_factor), box)
-            before = (size[0], size[0] - _extent(spec, "width") * (width_factor - predicted[0]), width_factor)
-            (width_factor, height_factor), predict = predicted, False
+            (width_factor, height_factor), predict, predicted = (
+                _predicted(spec, size, (width_factor, height_factor), box), False, True)
             steps = [h for h in HEIGHT_STEPS if h < height_factor]
             continue
-        if before is not None:
-            (was, expected, previous), before = before, None
-            narrowed, wanted = was - size[0], was - expected
-            if (size[0] * MIN_SCALE > box[0] and wanted > 1 and narrowed < 2 and not one_column
+        if predicted:  # the render after a prediction: did a narrower plot narrow the chart at all?
+            (previous, was, _), predicted = history[-2], False
+            if (size[0] * MIN_SCALE > box[0] and width_factor < previous and was - size[0] < 2 and not one_column
                     and _has_legend_columns(spec)):
                 one_column, predict, width_factor = True, True, previous  # a legend sets the width
                 continue

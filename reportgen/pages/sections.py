@@ -70,7 +70,7 @@ def host_facts(dataset: Dataset, tr: Translator) -> tuple[Fact, ...]:
 
 
 def _per_suite(default: Any, by_suite: Any, tr: Translator) -> str:
-    """`20; isolation 3, recovery 5`: the run's count and the suites that set their own (the manifest's words)."""
+    """`20 (suites with their own: isolation 3, recovery 5)`: the run's count and the suites that set their own."""
     text = _text(default)
     if isinstance(by_suite, dict) and by_suite:
         own = ", ".join(f"{_text(suite)} {_text(count)}" for suite, count in sorted(by_suite.items(), key=lambda kv: str(kv[0])))

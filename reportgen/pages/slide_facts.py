@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from reportgen.pages.contexts import Fact
-from reportgen.pages.slide_fit import CLASSROOM_PX, WORD_BUDGET, fact_words
+from reportgen.pages.slide_fit import CLASSROOM_PX, WORD_BUDGET, evenly, fact_words
 from reportgen.pages.slide_layout import BODY_HEIGHT, BODY_WIDTH, lines
 
 
@@ -28,12 +28,7 @@ def fact_pages(groups: Sequence[FactGroup]) -> list[tuple[FactGroup, ...]]:
     """The facts of `groups`, in order, on as few full-width slides as hold them, shared out evenly: the
     fewest slides that hold them, then the smallest share of a slide that still needs no more (so no last
     slide carries two facts alone)."""
-    fewest = len(_packed(groups, 1.0))
-    for share in (0.5, 0.6, 0.7, 0.8, 0.9):
-        pages = _packed(groups, share)
-        if len(pages) == fewest:
-            return pages
-    return _packed(groups, 1.0)
+    return evenly(lambda share: _packed(groups, share))
 
 
 def _packed(groups: Sequence[FactGroup], share: float) -> list[tuple[FactGroup, ...]]:

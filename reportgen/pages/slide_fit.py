@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, TypeVar
 
 from reportgen.bundled import bundled
 
@@ -59,11 +59,17 @@ def chunks(items: Sequence[T], budget: int, count=lambda item: words(str(item)))
     """`items` in as few consecutive groups of at most `budget` words as hold them (a longer item makes a
     group alone), shared out evenly: the smallest budget that needs no more groups, so no slide is left
     with one short sentence."""
-    fewest = _greedy(items, budget, count)
+    return evenly(lambda share: _greedy(items, max(1, int(budget * share)), count))
+
+
+def evenly(pack: Callable[[float], list[T]]) -> list[T]:
+    """What `pack(share)` makes with the smallest share of a slide (0.5 to 1) that needs no more slides than
+    a full one: the same number of slides, filled evenly, so the last is not left with a scrap."""
+    fewest = pack(1.0)
     for share in (0.5, 0.6, 0.7, 0.8, 0.9):
-        groups = _greedy(items, max(1, int(budget * share)), count)
-        if len(groups) == len(fewest):
-            return groups
+        pages = pack(share)
+        if len(pages) == len(fewest):
+            return pages
     return fewest
 
 
