@@ -22,7 +22,9 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from collector.dataset import pairwise
 from collector.dataset.metrics import EXACT_UNITS, find
+from collector.dataset.pairwise import Pairs
 
 
 def is_exact(unit: str, suite: str | None = None, metric: str | None = None) -> bool:
@@ -132,8 +134,13 @@ def ratio_ci(x: np.ndarray | Sequence[float], y: np.ndarray | Sequence[float], l
         ly = np.log(np.asarray(y, dtype=float))
     if lx.size == 0 or ly.size == 0 or not (np.isfinite(lx).all() and np.isfinite(ly).all()):
         raise ValueError("ratio of empty or non-positive samples")
+    n, m, total = lx.size, ly.size, lx.size * ly.size
+    if total > SORTED_PAIRS:
+        pairs = Pairs(lx, ly)
+        k = _lower_rank(n, m, level)
+        return RatioCI(n, m, float(np.exp(pairwise.median(pairs))), float(np.exp(pairs.kth(k))),
+                       float(np.exp(pairs.kth(total + 1 - k))), level)
     d = np.sort((lx[:, None] - ly[None, :]).ravel())
-    n, m, total = lx.size, ly.size, d.size
     alpha = (1 - level) / 2
     achieved = level
     if total <= 900:
@@ -143,11 +150,22 @@ def ratio_ci(x: np.ndarray | Sequence[float], y: np.ndarray | Sequence[float], l
         if not fits.size:  # no rank reaches `level`: the full range, with the coverage it has
             achieved = min(level, 1.0 - 2.0 * float(tail[0]))
     else:
-        from scipy.stats import norm
-
-        k = int(np.floor(total / 2 - norm.ppf(1 - alpha) * np.sqrt(n * m * (n + m + 1) / 12)))
+        k = _lower_rank(n, m, level)
     k = min(max(k, 1), (total + 1) // 2)
     return RatioCI(n, m, float(np.exp(np.median(d))), float(np.exp(d[k - 1])), float(np.exp(d[total - k])), achieved)
+
+
+SORTED_PAIRS = 250_000
+"""Up to this many pairwise differences `ratio_ci` sorts them; beyond, it counts (pairwise.py: same result)."""
+
+
+def _lower_rank(n: int, m: int, level: float) -> int:
+    """1-based rank of the interval's lower bound among the n·m differences, from U's normal approximation."""
+    from scipy.stats import norm
+
+    total = n * m
+    k = int(np.floor(total / 2 - norm.ppf(1 - (1 - level) / 2) * np.sqrt(n * m * (n + m + 1) / 12)))
+    return min(max(k, 1), (total + 1) // 2)
 
 
 # group summaries over a frame of sample rows (columns: the keys, value, ok, error) -------------

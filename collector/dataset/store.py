@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from collector.dataset import names, s3, s3_commit
 from collector.dataset.migrations import upgrade
+from collector.dataset.samples_file import read_samples
 from collector.dataset.schema import (
     MANIFEST_FILE,
     PARQUET_META_KEY,
@@ -37,6 +38,7 @@ from collector.dataset.schema import (
     DatasetError,
     SchemaTooNew,
     conform,
+    encoded,
     problems,
 )
 
@@ -99,6 +101,7 @@ class Dataset:
     location: Location
     manifest: dict[str, Any]
     samples: pa.Table
+    """SAMPLE_SCHEMA's columns, the text ones as dictionaries of strings (`schema.encoded`; `plain` decodes)."""
 
     @property
     def name(self) -> str:
@@ -212,8 +215,7 @@ def read_dataset(where: str | os.PathLike[str], *, verify_checksums: bool = True
 
     samples_loc = loc.child(SAMPLES_FILE)
     try:
-        pf = pq.ParquetFile(pa.BufferReader(blobs[SAMPLES_FILE]))
-        table = pf.read()
+        table, pf = read_samples(pa.BufferReader(blobs.pop(SAMPLES_FILE)), schema_version == SCHEMA_VERSION)
     except (pa.ArrowInvalid, OSError) as exc:
         raise DatasetError(f"{samples_loc}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
     meta = pf.schema_arrow.metadata or {}
@@ -224,7 +226,7 @@ def read_dataset(where: str | os.PathLike[str], *, verify_checksums: bool = True
         )
     try:
         table, manifest = upgrade(table, manifest, schema_version)
-        table = conform(table)
+        table = encoded(conform(table, keep_dictionaries=True))
     except DatasetError as exc:
         raise DatasetError(f"{samples_loc}: {exc}") from None
     found = problems(table)

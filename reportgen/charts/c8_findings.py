@@ -9,29 +9,23 @@ is what the image saw there, not a failure to hide.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pandas as pd
 
-
-def detail_of(text: object) -> dict:
-    """A sample's `detail` JSON as a dict; {} for anything else (a dataset is untrusted input)."""
-    try:
-        value = json.loads(str(text)) if isinstance(text, str) else {}
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+from reportgen.load.summaries import parse_detail
 
 
 def findings_of(probe: pd.DataFrame) -> dict[tuple[str, str], tuple[str, ...]]:
     """Per (dataset, platform): the probe checks it did not offer, and the answers that differ from the
     bare process's (the host's own view), e.g. gVisor's kernel release. Empty when nothing differed."""
     checks = probe[(probe["metric"] == "check_ok") & probe["ok"]]
+    # a check asked again (more repetitions, more hosts) is answered by its last row, as in the samples' order
+    checks = checks.drop_duplicates(["dataset", "platform", "phase"], keep="last")
     answers: dict[tuple[str, str], dict[str, tuple[float, str]]] = {}
-    for r in checks.to_dict("records"):
+    for r in checks[["dataset", "platform", "phase", "value", "detail"]].to_dict("records"):
         answers.setdefault((r["dataset"], r["platform"]), {})[str(r["phase"])] = (
-            float(r["value"]), str(detail_of(r["detail"]).get("output", "")))
+            float(r["value"]), str(parse_detail(r["detail"]).get("output", "")))
     out: dict[tuple[str, str], tuple[str, ...]] = {}
     for (dataset, platform), mine in answers.items():
         host = answers.get((dataset, "process"), {})

@@ -23,10 +23,11 @@ import pyarrow.compute as pc
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from reportgen.charts.common import series_list
-from collector.dataset import NOT_APPLICABLE, deck_platform_of
+from collector.dataset import NOT_APPLICABLE, categorical_frame, deck_platform_of, on_texts
 from reportgen.i18n.vocab import platform_rank
 from reportgen.charts.base import ChartDef, ChartInput, register, row_label
-from reportgen.charts.c8_findings import detail_of, findings_of
+from reportgen.charts.c8_findings import findings_of
+from reportgen.load.summaries import parse_detail
 from reportgen.charts import c8_verdict
 
 KEYS = ("dataset", "host_id", "host_name", "host_label", "platform", "accelerator", "artifact")
@@ -47,26 +48,29 @@ MAX_HOST_ROWS = 12
 def summarise(samples: pa.Table) -> pd.DataFrame:
     columns = [*KEYS, "setup", "n", "failures", "errors", "suites", "verdict", "findings"]
     probe = pc.equal(samples["chart_id"], "C8")
-    mask = pc.and_(pc.invert(samples["warmup"]), pc.or_(pc.is_valid(samples["artifact"]), probe))
-    frame = samples.filter(mask).select([*KEYS, "suite", "ok", "error", "chart_id", "metric", "phase", "value",
-                                         "detail"]).to_pandas()
-    if frame.empty:
-        return pd.DataFrame(columns=columns)
-    for name in frame.columns:
-        if name not in ("ok", "value"):
-            frame[name] = frame[name].astype(object)
     # a 'not applicable' row says a measurement does not apply to a platform; the platform ran fine, so it is
     # neither a success nor a failure of running the image
-    applicable = [not (isinstance(e, str) and e.startswith(NOT_APPLICABLE)) for e in frame["error"]]
-    frame = frame[applicable]
-    if frame.empty:
+    applicable = pc.invert(pc.fill_null(on_texts(samples["error"], lambda t: pc.starts_with(t, NOT_APPLICABLE)), False))
+    mask = pc.and_(pc.and_(pc.invert(samples["warmup"]), pc.or_(pc.is_valid(samples["artifact"]), probe)), applicable)
+    table = samples.filter(mask).select([*KEYS, "suite", "ok", "error", "chart_id", "metric", "phase", "value",
+                                         "detail"])
+    if table.num_rows == 0:
         return pd.DataFrame(columns=columns)
-    probe_rows = frame["chart_id"] == "C8"
-    frame.loc[probe_rows, "artifact"] = [detail_of(d).get("digest") for d in frame.loc[probe_rows, "detail"]]
-    frame = frame[frame["artifact"].notna()]
-    if frame.empty:
+    probe = pc.equal(table["chart_id"], "C8")  # the probe's rows name the artifact they ran in their detail
+    probe_rows = table.filter(probe)
+    digests = on_texts(probe_rows["detail"], lambda texts: pa.array(
+        [_digest(parse_detail(t)) for t in texts.to_pylist()], pa.string()))
+    probe_rows = probe_rows.set_column(probe_rows.schema.get_field_index("artifact"), "artifact",
+                                       pc.dictionary_encode(digests))
+    table = pa.concat_tables([table.filter(pc.invert(probe)), probe_rows], promote_options="permissive")
+    table = table.filter(pc.is_valid(table["artifact"]))
+    if table.num_rows == 0:
         return pd.DataFrame(columns=columns)
-    findings = findings_of(frame[frame["chart_id"] == "C8"])
+    probe_rows = table.filter(pc.equal(table["chart_id"], "C8"))
+    findings = findings_of(probe_rows.select(["dataset", "platform", "phase", "metric", "ok", "value", "detail"])
+                           .to_pandas().astype({"dataset": object, "platform": object, "phase": object,
+                                                "metric": object, "detail": object}))
+    frame = categorical_frame(table.select([*KEYS, "suite", "ok", "error"]))
     grouped = frame.groupby(list(KEYS), sort=True, dropna=False)
     summary = grouped.agg(
         n=("ok", "sum"),
@@ -81,7 +85,12 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
     ]
     summary["setup"] = [setup(h, name) for h, name in zip(summary["host_id"], summary["host_name"])]
     summary["findings"] = [findings.get((d, p), ()) for d, p in zip(summary["dataset"], summary["platform"])]
-    return summary[columns]
+    return summary[columns].astype({key: object for key in KEYS})
+
+
+def _digest(detail: dict) -> str | None:
+    value = detail.get("digest")
+    return value if isinstance(value, str) else None
 
 
 def setup(host_id: str, name: str) -> str:

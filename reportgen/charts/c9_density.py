@@ -26,7 +26,7 @@ from collector.dataset import exact_groups, median_ci
 
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
-from reportgen.load.summaries import GROUP_KEYS, details, max_int, numbers, rows
+from reportgen.load.summaries import GROUP_KEYS, as_numbers, details, max_int, numbers, rows
 from reportgen.charts.common import MIB, count_cell, labelled, mib_cell, platform_colour, ratio_text
 from reportgen.charts.verdicts import DEPENDS, Verdict, sentence, density_kind
 from reportgen.charts.reference_marks import bound, in_bytes, reference_rows, row_layers
@@ -77,7 +77,8 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
     ).reset_index()
     budget = frame[(frame["metric"] == "budget_bytes") & frame["ok"]].groupby(keys, dropna=False)["value"].max()
     peak = frame[(frame["metric"] == "instance_memory") & (frame["phase"] == "peak") & frame["ok"]].copy()
-    peak["cost"] = [(numbers([c]) or [float(v)])[0] for c, v in zip(peak["host_cost_bytes"], peak["value"])]
+    cost = as_numbers(peak["host_cost_bytes"])
+    peak["cost"] = np.where(np.isnan(cost), peak["value"].to_numpy(dtype=float), cost)
     per_instance = []
     for key, group in peak.groupby(keys, dropna=False):
         ci = median_ci(group["cost"].to_numpy(dtype=float))

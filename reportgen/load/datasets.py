@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -121,15 +122,18 @@ def check(dataset: Dataset) -> None:
     """The rules reportgen adds to the format's own: the rows it draws carry their catalogued unit and phase."""
     where = dataset.location.child(SAMPLES_FILE)
     table = dataset.samples
+    # one pass over the rows: how many samples each (chart, metric, unit, phase given) combination has
+    combos = pa.table({"chart_id": table["chart_id"], "metric": table["metric"], "unit": table["unit"],
+                       "phased": pc.is_valid(table["phase"])}).group_by(["chart_id", "metric", "unit", "phased"])
+    counts = combos.aggregate([([], "count_all")]).to_pylist()
     for m in METRICS:
-        rows = pc.and_(pc.equal(table["chart_id"], m.chart_id), pc.equal(table["metric"], m.name))
-        bad = pc.sum(pc.cast(pc.and_(rows, pc.not_equal(table["unit"], m.unit)), pa.int64())).as_py() or 0
+        mine = [c for c in counts if c["chart_id"] == m.chart_id and c["metric"] == m.name]
+        bad = sum(c["count_all"] for c in mine if c["unit"] != m.unit)
         if bad:
             raise DatasetError(f"{where}: {bad} {m.chart_id} {m.name} sample(s) not in unit {m.unit!r}")
-        if m.phased:
-            bad = pc.sum(pc.cast(pc.and_(rows, pc.is_null(table["phase"])), pa.int64())).as_py() or 0
-            if bad:
-                raise DatasetError(f"{where}: {bad} {m.chart_id} {m.name} sample(s) name no phase")
+        bad = sum(c["count_all"] for c in mine if m.phased and not c["phased"])
+        if bad:
+            raise DatasetError(f"{where}: {bad} {m.chart_id} {m.name} sample(s) name no phase")
     for key in ("created_at",):
         if key in dataset.manifest and not isinstance(dataset.manifest[key], str):
             raise DatasetError(f"{dataset.location.child('manifest.json')}: {key} is not a string")
@@ -178,29 +182,45 @@ def host_name(manifest: dict[str, Any]) -> str:
 def _artifact_column(dataset: Dataset, table: pa.Table) -> pa.Array:
     """Per row, the digest of the artifact it ran: only rows of the run's own workload (not a suite's helpers)."""
     workload = manifest_get(dataset.manifest, "run", "workload")
-    column = pa.nulls(table.num_rows, pa.string())
-    if not isinstance(workload, str) or table.num_rows == 0:
-        return column
-    own = pc.equal(table["workload"], workload)
-    for platform in sorted({str(p) for p in pc.unique(table["platform"]).to_pylist()}):
-        digest = artifact_digest(dataset.manifest, platform)
-        if digest is not None:
-            hit = pc.and_(own, pc.equal(table["platform"], platform))
-            column = pc.if_else(hit, pa.scalar(digest, pa.string()), column)
-    return column
+    codes = np.full(table.num_rows, -1, dtype=np.int8)
+    digests: list[str] = []
+    if isinstance(workload, str) and table.num_rows:
+        own = np.asarray(pc.fill_null(pc.equal(table["workload"], workload), False))
+        platform = pc.dictionary_encode(table["platform"]).combine_chunks()  # one dictionary, its codes per row
+        names = platform.dictionary.to_pylist()
+        digest_code = np.full(len(names), -1, dtype=np.int8)
+        for i, name in enumerate(names):
+            digest = artifact_digest(dataset.manifest, str(name))
+            if digest is not None:  # variants share their family's digest: each digest once in the dictionary
+                if digest not in digests:
+                    digests.append(digest)
+                digest_code[i] = digests.index(digest)
+        rows = platform.indices.to_numpy(zero_copy_only=False)
+        codes[own] = digest_code[rows[own]]
+    return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), pa.array(digests, pa.string()))
+
+
+def _constant(text: str, rows: int) -> pa.Array:
+    """One text repeated on every row, as a dictionary of one value (not `rows` copies of it)."""
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, dtype=np.int8)), pa.array([text], pa.string()))
 
 
 def tidy(datasets: Sequence[Dataset]) -> pa.Table:
-    """One long table of all samples: TIDY_COLUMNS plus MANIFEST_COLUMNS, strings dictionary-encoded."""
+    """One long table of all samples: TIDY_COLUMNS plus MANIFEST_COLUMNS, strings dictionary-encoded.
+
+    The datasets' own columns are shared, not copied (read_dataset already holds text as dictionaries).
+    """
     tables = []
     for dataset in datasets:
         t = dataset.samples.select(list(TIDY_COLUMNS))
-        t = t.append_column("dataset", pa.repeat(pa.scalar(dataset.label, pa.string()), t.num_rows))
+        t = t.append_column("dataset", _constant(dataset.label, t.num_rows))
         t = t.append_column("artifact", _artifact_column(dataset, t))
-        t = t.append_column("host_label", pa.repeat(pa.scalar(host_label(dataset.manifest), pa.string()), t.num_rows))
-        t = t.append_column("host_name", pa.repeat(pa.scalar(host_name(dataset.manifest), pa.string()), t.num_rows))
+        t = t.append_column("host_label", _constant(host_label(dataset.manifest), t.num_rows))
+        t = t.append_column("host_name", _constant(host_name(dataset.manifest), t.num_rows))
         tables.append(t)
-    combined = pa.concat_tables(tables) if tables else pa.table({c: [] for c in (*TIDY_COLUMNS, *MANIFEST_COLUMNS)})
+    if not tables:
+        return pa.table({c: [] for c in (*TIDY_COLUMNS, *MANIFEST_COLUMNS)})
+    combined = pa.concat_tables(tables, promote_options="permissive")  # index widths differ between datasets
     columns = []
     for name in combined.column_names:
         col = combined[name]

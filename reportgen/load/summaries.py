@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -17,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from collector.dataset import median_groups
+from collector.dataset import categorical_frame, median_groups
 
 SUMMARY_COLUMNS: tuple[str, ...] = ("n", "median", "low", "high", "level", "failures", "errors")
 """Columns every median summary has after its group keys."""
@@ -101,23 +102,43 @@ def rows(samples: pa.Table, chart_id: str, metrics: Sequence[str], columns: Sequ
         pc.invert(samples["warmup"]),
     )
     wanted = list(dict.fromkeys([*GROUP_KEYS, "metric", "phase", "value", "ok", "error", *columns]))
-    frame = samples.filter(mask).select(wanted).to_pandas()
+    table = samples.filter(mask).select(wanted)
+    keys = [name for name in (*GROUP_KEYS, "metric", "phase") if pa.types.is_dictionary(table[name].type)]
+    frame = categorical_frame(table.select(keys))  # what charts group by: sorted categoricals (frames.py)
+    rest = table.drop_columns(keys).to_pandas()
+    for name in rest.columns:
+        if rest[name].dtype == object or str(rest[name].dtype) in ("category", "str"):
+            rest[name] = rest[name].astype(object).where(rest[name].notna(), None)
     for name in wanted:
-        if frame[name].dtype == object or str(frame[name].dtype) == "category":
-            frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
-    return frame
+        if name not in frame:
+            frame[name] = rest[name]
+    return frame[wanted]
 
 
 def details(frame: pd.DataFrame, *keys: str) -> pd.DataFrame:
-    """`frame` with one column per `detail` JSON key (None where absent or unreadable)."""
-    parsed = [_parse(d) for d in frame["detail"]] if "detail" in frame and len(frame) else []
+    """`frame` with one column per `detail` JSON key (None where absent or unreadable).
+
+    Each distinct detail text is parsed once: a fleet repeats the same few thousand over millions of rows.
+    """
     out = frame.copy()
+    if "detail" not in frame or not len(frame):
+        for key in keys:
+            out[key] = pd.Series(dtype=object)
+        return out
+    codes, distinct = pd.factorize(frame["detail"].astype(object), use_na_sentinel=True)  # no detail: code -1
+    parsed = [parse_detail(text) for text in distinct]
     for key in keys:
-        out[key] = [p.get(key) for p in parsed] if parsed else pd.Series(dtype=object)
+        values = np.array([p.get(key) for p in parsed] + [None], dtype=object)  # code -1 reads the None
+        out[key] = values[codes].tolist()
     return out
 
 
-def _parse(text: object) -> dict:
+@lru_cache(maxsize=1 << 16)
+def parse_detail(text: object) -> dict:
+    """A sample's `detail` JSON as a dict; {} for anything else (a dataset is untrusted input).
+
+    Cached: the same text gives the same (shared) dict, which callers read and never change.
+    """
     if not isinstance(text, str) or not text:
         return {}
     try:
@@ -130,6 +151,16 @@ def _parse(text: object) -> dict:
 def numbers(values: Iterable[object]) -> list[float]:
     """The finite numbers among detail values (None, NaN, text and booleans left out)."""
     return [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v)]
+
+
+def as_numbers(values: pd.Series) -> np.ndarray:
+    """Detail values as floats, NaN where not a finite number (None, text, booleans): `numbers`, row by row."""
+    if values.dtype.kind in "iuf":
+        found = values.to_numpy(dtype=float)
+        return np.where(np.isfinite(found), found, np.nan)
+    if values.dtype.kind == "b":
+        return np.full(len(values), np.nan)
+    return np.array([(numbers([v]) or [np.nan])[0] for v in values], dtype=float)
 
 
 def max_int(values: Iterable[object], default: int = 0) -> int:

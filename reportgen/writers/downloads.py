@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from collector.dataset import (
+    categorical_frame,
     DATASETS_ROOT_ENV,
     MANIFEST_FILE,
     Dataset,
@@ -157,48 +158,101 @@ FORMULA_START = "^[=+\\-@\t\r]"
 """A text cell starting like this is a formula to a spreadsheet (OWASP "CSV injection")."""
 
 
+CSV_MAX_SAMPLES = 1_048_575
+"""Most samples a CSV export holds: a spreadsheet's 1,048,576 rows, the header one of them. A bigger dataset
+is published as Parquet only (its CSV would be gigabytes no spreadsheet opens); its page says so."""
+
+
+def has_csv(dataset: Dataset) -> bool:
+    return dataset.samples.num_rows <= CSV_MAX_SAMPLES
+
+
 def csv_bytes(dataset: Dataset) -> bytes:
     """The samples as CSV (header row, one row per sample, file order): deterministic for a given dataset."""
     sink = io.BytesIO()
-    pacsv.write_csv(neutralised(dataset.samples), sink, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+    write_csv(dataset, sink)
     return sink.getvalue()
+
+
+def write_csv(dataset: Dataset, sink: io.RawIOBase | io.BufferedIOBase) -> None:
+    """The CSV export into `sink`, a record batch at a time (its bytes are never all in memory)."""
+    table = neutralised(dataset.samples)
+    options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
+    with pacsv.CSVWriter(sink, table.schema, write_options=options) as writer:
+        for batch in table.to_batches(max_chunksize=1 << 16):
+            writer.write_batch(batch)
 
 
 def neutralised(table: pa.Table) -> pa.Table:
     """Text cells that start with `=`, `+`, `-`, `@`, tab or CR get a leading `'`, so spreadsheets show them as text.
 
-    Only string columns: numbers (a negative value) stay numbers.
+    Only string columns: numbers (a negative value) stay numbers. A dictionary column is neutralised in its
+    dictionary (each distinct text once).
     """
     columns = []
     for name in table.column_names:
         column = table[name]
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            formula = pc.fill_null(pc.match_substring_regex(column, FORMULA_START), False)
-            if pc.any(formula).as_py():
-                column = pc.if_else(formula, pc.binary_join_element_wise("'", column, ""), column)
+        if pa.types.is_dictionary(column.type):
+            column = pa.chunked_array([pa.DictionaryArray.from_arrays(c.indices, _neutral(c.dictionary))
+                                       for c in column.chunks], column.type)
+        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = _neutral(column)
         columns.append(column)
     return pa.table(columns, schema=table.schema)
 
 
+def _neutral(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    formula = pc.fill_null(pc.match_substring_regex(texts, FORMULA_START), False)
+    if not pc.any(formula).as_py():
+        return texts
+    return pc.if_else(formula, pc.binary_join_element_wise("'", texts, ""), texts)
+
+
 def write_files(entry: PublishedDataset, target_root: Path) -> tuple[PublishedFile, ...]:
-    """Write the version's manifest and Parquet (verified copies), its CSV export and SHA256SUMS."""
+    """Write the version's manifest and Parquet (verified copies), its CSV export (see CSV_MAX_SAMPLES) and
+    SHA256SUMS; each file hashed as it is written, none held whole in memory."""
     dataset = entry.dataset
     target = inside(target_root, target_root / entry.key)
     target.mkdir(parents=True, exist_ok=True)
-    blobs: dict[str, bytes] = {MANIFEST_FILE: dataset.location.child(MANIFEST_FILE).read_bytes()}
+    files = [_copy(dataset.location.child(MANIFEST_FILE), target / MANIFEST_FILE, None)]
     for name, meta in sorted(dataset.manifest.get("files", {}).items()):
-        data = dataset.location.child(name).read_bytes()
-        if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
-            raise DatasetError(f"{dataset.location.child(name)}: sha256 does not match the manifest (file changed)")
-        blobs[name] = data
-    blobs[CSV_FILE] = csv_bytes(dataset)
-    files = []
-    for name in sorted(blobs):
-        (target / name).write_bytes(blobs[name])
-        files.append(PublishedFile(name, hashlib.sha256(blobs[name]).hexdigest(), len(blobs[name])))
+        files.append(_copy(dataset.location.child(name), inside(target_root, target / name), meta.get("sha256")))
+    if has_csv(dataset):
+        with open(target / CSV_FILE, "wb") as raw:
+            sink = _Hashing(raw)
+            write_csv(dataset, sink)
+        files.append(PublishedFile(CSV_FILE, sink.digest.hexdigest(), sink.size))
+    files.sort(key=lambda f: f.name)
     sums = "".join(f"{f.sha256}  {f.name}\n" for f in files).encode()
     (target / SUMS_FILE).write_bytes(sums)
     return (*files, PublishedFile(SUMS_FILE, hashlib.sha256(sums).hexdigest(), len(sums)))
+
+
+def _copy(source: Location, target: Path, expected: str | None) -> PublishedFile:
+    """Copy a dataset file; with `expected`, refuse it (nothing left behind) unless its sha256 matches."""
+    data = source.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if expected is not None and digest != expected:
+        raise DatasetError(f"{source}: sha256 does not match the manifest (file changed)")
+    target.write_bytes(data)
+    return PublishedFile(target.name, digest, len(data))
+
+
+class _Hashing(io.RawIOBase):
+    """A write-only stream that hashes and counts what passes through to `raw`."""
+
+    def __init__(self, raw: io.BufferedIOBase) -> None:
+        self.raw, self.digest, self.size = raw, hashlib.sha256(), 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        view = memoryview(data)
+        self.digest.update(view)
+        self.size += view.nbytes
+        self.raw.write(view)
+        return view.nbytes
 
 
 # tables -----------------------------------------------------------------------------------
@@ -210,16 +264,31 @@ def suites(dataset: Dataset) -> list[str]:
     return sorted(set(pc.unique(dataset.samples["suite"]).to_pylist()))
 
 
-def suite_table(dataset: Dataset, suite: str, tr: Translator) -> DataTable:
-    """One row per chart id, metric, platform and phase of `suite`: runs, median with 95% CI, failures.
+def suite_groups(dataset: Dataset) -> dict[str, list[dict]]:
+    """Per suite, its groups (chart id, metric, platform, phase, unit) with runs, median, CI and failures,
+    in table order: the language-free part of `suite_table`, computed once for every language."""
+    return {suite: _groups_of(dataset, suite) for suite in suites(dataset)}
 
-    Warm-up samples are left out, failed ones counted, as in every statistic of the report.
-    """
+
+def _groups_of(dataset: Dataset, suite: str) -> list[dict]:
     table = dataset.samples
     rows_of_suite = table.filter(pc.equal(table["suite"], suite))
-    frame = usable(rows_of_suite.select(["suite", *GROUP_KEYS, "value", "ok", "error", "warmup"]).to_pandas())
-    for key in GROUP_KEYS:
-        frame[key] = frame[key].astype(object).where(frame[key].notna(), "")
+    frame = usable(categorical_frame(rows_of_suite.select(["suite", *GROUP_KEYS, "value", "ok", "error", "warmup"]), fill=""))
+    summary = unit_groups(frame, ("suite", *GROUP_KEYS)).to_dict("records") if len(frame) else []
+    return sorted(
+        summary,
+        key=lambda g: (
+            _chart_number(g["chart_id"]), g["metric"], platform_rank(g["platform"]), g["platform"], g["accelerator"],
+            g["workload"], PHASE_ORDER.index(g["phase"]) if g["phase"] in PHASE_ORDER else len(PHASE_ORDER),
+            g["phase"], g["unit"],
+        ),
+    )
+
+
+def suite_table(ordered: list[dict], suite: str, tr: Translator) -> DataTable:
+    """One row per chart id, metric, platform and phase of `suite` (its `suite_groups`): runs, median with
+    95% CI, failures. Warm-up samples are left out, failed ones counted, as in every statistic of the report.
+    """
     keys = ("chart_id", "metric", "platform", "phase", "unit", "n", "median", "low", "high", "failures")
     header = {
         "chart_id": tr("Chart"),
@@ -233,15 +302,6 @@ def suite_table(dataset: Dataset, suite: str, tr: Translator) -> DataTable:
         "high": tr("CI high"),
         "failures": tr("Failed runs"),
     }
-    summary = unit_groups(frame, ("suite", *GROUP_KEYS)).to_dict("records") if len(frame) else []
-    ordered = sorted(
-        summary,
-        key=lambda g: (
-            _chart_number(g["chart_id"]), g["metric"], platform_rank(g["platform"]), g["platform"], g["accelerator"],
-            g["workload"], PHASE_ORDER.index(g["phase"]) if g["phase"] in PHASE_ORDER else len(PHASE_ORDER),
-            g["phase"], g["unit"],
-        ),
-    )
     fmt = tr.units
     rows = []
     for g in ordered:

@@ -24,7 +24,9 @@ from markupsafe import Markup
 from reportgen.i18n.catalogs import LANG_NAMES, Translator, translator
 from reportgen.load.datasets import Loaded, tidy
 from reportgen.pages.contexts import Cover, DataTable, DatasetCard, Fact, LangLink, ProvenanceEntry, ReportPage
-from reportgen.writers.downloads import PublishedDataset, PublishedFile, inside, suite_table, suites, write_files
+from reportgen.writers.downloads import (
+    CSV_MAX_SAMPLES, PublishedDataset, PublishedFile, has_csv, inside, suite_groups, suite_table, suites, write_files,
+)
 from reportgen.pages.sections import dataset_card, provenance
 from reportgen.site_config import SiteConfig
 from reportgen.writers.html import environment
@@ -89,6 +91,8 @@ class DatasetView:
     provenance: ProvenanceEntry
     suites: tuple[SuiteSection, ...]
     downloads: tuple[Download, ...]
+    csv_note: str | None
+    """Why there is no CSV export (a dataset too big for a spreadsheet); None when there is one."""
     sums_href: str
 
 
@@ -152,6 +156,7 @@ def write_site(
     """Write the dataset files and every site page into `out` (the build's staging folder)."""
     langs = site_languages(config, tuple(reports))
     files = {entry.key: write_files(entry, out / "datasets") for entry in published}
+    groups = {entry.key: suite_groups(entry.dataset) for entry in published}  # once, for every language
     written: list[Path] = []
     fleet = any(r.fleet is not None for r in reports.values())
     for lang in langs:
@@ -186,7 +191,7 @@ def write_site(
             )
             written.append(_write(fleet, theme, "site_fleet.html", fleet_page, out / lang / "fleet.html"))
         for entry in published:
-            page = dataset_page(entry, files[entry.key], report, config, langs, tr)
+            page = dataset_page(entry, files[entry.key], groups[entry.key], report, config, langs, tr)
             target = inside(out, out / lang / "datasets" / f"{entry.slug}.html")
             written.append(_write(fleet, theme, "site_dataset.html", page, target))
     check_pages(out)
@@ -286,6 +291,7 @@ def dataset_row(entry: PublishedDataset, files: Sequence[PublishedFile], root: s
 def dataset_page(
     entry: PublishedDataset,
     files: Sequence[PublishedFile],
+    groups: Mapping[str, list[dict]],
     report: ReportPage,
     config: SiteConfig,
     langs: Sequence[str],
@@ -310,8 +316,12 @@ def dataset_page(
         card=card,
         tools=tools,
         provenance=prov,
-        suites=tuple(SuiteSection(s, suite_table(dataset, s, tr)) for s in suites(dataset)),
+        suites=tuple(SuiteSection(s, suite_table(rows, s, tr)) for s, rows in groups.items()),
         downloads=_downloads(entry, files, "../../", tr),
+        csv_note=None if has_csv(dataset) else tr(
+            "No CSV export: its {samples} samples are more rows than a spreadsheet holds ({rows}); "
+            "the Parquet file has them all.").format(samples=tr.integer(dataset.samples.num_rows),
+                                                     rows=tr.integer(CSV_MAX_SAMPLES + 1)),
         sums_href=f"../../datasets/{entry.key}/SHA256SUMS",
     )
     return SitePage(

@@ -27,7 +27,7 @@ from collector.dataset import (
     uncommitted_versions,
     write_version,
 )
-from collector.dataset.schema import PARQUET_META_KEY, conform
+from collector.dataset.schema import PARQUET_META_KEY, conform, plain
 from tests.unit.dataset_factory import detail, make_manifest, make_samples
 
 KOREAN = "가상 머신"
@@ -93,8 +93,9 @@ def test_round_trip_keeps_every_value_including_korean_text(tmp_path):
 
     back = read_dataset(tmp_path / "mine")
 
-    assert back.samples.equals(conform(table))
-    assert back.samples.schema.equals(SAMPLE_SCHEMA)
+    assert plain(back.samples).equals(conform(table))  # the same values; text held as dictionaries
+    assert plain(back.samples).schema.equals(SAMPLE_SCHEMA)
+    assert pa.types.is_dictionary(back.samples.schema.field("detail").type)
     assert json.loads(back.samples.column("detail")[1].as_py())["설명"] == KOREAN
     assert back.samples.column("error")[3].as_py().startswith(KOREAN)
     assert back.manifest == written.manifest
@@ -204,7 +205,7 @@ def test_two_writers_naming_the_same_version_at_once_one_wins(tmp_path, monkeypa
     tables = [o for o in outcomes if isinstance(o, pa.Table)]
     assert len(errors) == 1 and len(tables) == 1, outcomes
     assert "\n" not in str(errors[0])
-    assert read_dataset(tmp_path / "mine" / "v7").samples.equals(tables[0])
+    assert plain(read_dataset(tmp_path / "mine" / "v7").samples).equals(tables[0])
 
 
 # --- refusals when reading -----------------------------------------------------------------------
@@ -507,7 +508,7 @@ def test_schema_0_is_upgraded_to_current_when_read(tmp_path):
     ds = read_dataset(tmp_path / "old")
     s = ds.samples
 
-    assert s.schema.equals(SAMPLE_SCHEMA)
+    assert plain(s).schema.equals(SAMPLE_SCHEMA)
     assert s.column("value").to_pylist() == [0.004, 0.35, 1.9, 0.2, 1.1, 0.12]
     assert s.column("unit").to_pylist() == ["s"] * n
     assert s.column("chart_id").to_pylist() == ["C3", "C3", "C3", "C5", "C5", "C5"]
@@ -591,7 +592,7 @@ def test_a_written_v1_dataset_reads_as_v2_and_validates(tmp_path):
                     files={"samples.parquet": {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}})
     save_manifest(version_dir, manifest)
     ds = read_dataset(tmp_path / "old")
-    assert ds.samples.schema.equals(SAMPLE_SCHEMA)
+    assert plain(ds.samples).schema.equals(SAMPLE_SCHEMA)
     assert ds.samples.column("family").to_pylist() == ["physical", "container", "vm", "vm"]
     assert ds.manifest["platforms"]["vm"]["machine"] == "pc"
 
