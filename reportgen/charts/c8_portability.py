@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from reportgen.charts.common import series_list
-from collector.dataset import NOT_APPLICABLE, categorical_frame, deck_platform_of, on_texts
+from collector.dataset import NOT_APPLICABLE, categorical_frame, deck_platform_of, on_texts, texts_in
 from reportgen.i18n.vocab import platform_rank
 from reportgen.charts.base import ChartDef, ChartInput, register, row_label
 from reportgen.charts.c8_findings import findings_of
@@ -47,7 +47,7 @@ MAX_HOST_ROWS = 12
 
 def summarise(samples: pa.Table) -> pd.DataFrame:
     columns = [*KEYS, "setup", "n", "failures", "errors", "suites", "verdict", "findings"]
-    probe = pc.equal(samples["chart_id"], "C8")
+    probe = texts_in(samples["chart_id"], ["C8"])
     # a 'not applicable' row says a measurement does not apply to a platform; the platform ran fine, so it is
     # neither a success nor a failure of running the image
     applicable = pc.invert(pc.fill_null(on_texts(samples["error"], lambda t: pc.starts_with(t, NOT_APPLICABLE)), False))
@@ -56,7 +56,7 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
                                          "detail"])
     if table.num_rows == 0:
         return pd.DataFrame(columns=columns)
-    probe = pc.equal(table["chart_id"], "C8")  # the probe's rows name the artifact they ran in their detail
+    probe = texts_in(table["chart_id"], ["C8"])  # the probe's rows name the artifact they ran in their detail
     probe_rows = table.filter(probe)
     digests = on_texts(probe_rows["detail"], lambda texts: pa.array(
         [_digest(parse_detail(t)) for t in texts.to_pylist()], pa.string()))
@@ -71,13 +71,18 @@ def summarise(samples: pa.Table) -> pd.DataFrame:
                            .to_pandas().astype({"dataset": object, "platform": object, "phase": object,
                                                 "metric": object, "detail": object}))
     frame = categorical_frame(table.select([*KEYS, "suite", "ok", "error"]))
-    grouped = frame.groupby(list(KEYS), sort=True, dropna=False)
-    summary = grouped.agg(
-        n=("ok", "sum"),
-        total=("ok", "size"),
-        suites=("suite", lambda s: tuple(sorted(set(s)))),
-        errors=("error", lambda s: tuple(sorted({str(e) for e in s if isinstance(e, str) and e}))),
-    ).reset_index()
+    keys = list(KEYS)
+    summary = frame.groupby(keys, sort=True, dropna=False).agg(n=("ok", "sum"), total=("ok", "size")).reset_index()
+    # the suites and error texts of each group, from its distinct (group, text) pairs: few, however many rows
+    for name, texts in (("suites", frame[[*keys, "suite"]]), ("errors", frame.loc[frame["error"].notna(), [*keys, "error"]])):
+        distinct = texts.drop_duplicates()
+        column = distinct.columns[-1]
+        found = distinct.groupby(keys, sort=False, dropna=False, observed=True)[column].agg(
+            lambda s: tuple(sorted({str(e) for e in s if isinstance(e, str) and e})))
+        summary = summary.merge(found.rename(name).reset_index().astype({k: object for k in keys}),
+                                on=keys, how="left") if len(found) else summary.assign(**{name: None})
+        summary[name] = [v if isinstance(v, tuple) else () for v in summary[name]]
+    summary = summary.astype({k: object for k in keys})
     summary["n"] = summary["n"].astype(int)
     summary["failures"] = summary["total"] - summary["n"]
     summary["verdict"] = [

@@ -167,6 +167,9 @@ class PdfRenderer:
             self.seconds[job.kind] = self.seconds.get(job.kind, 0.0) + future.result()
             self.cache.put("pdf", key, job.target.read_bytes())
         self.pending.clear()
+        if self.pool is not None:  # a build waits once, after its last PDF: the workers' memory goes back now
+            self.pool.close()
+            self.pool = None
         return self.seconds
 
     def __enter__(self) -> "PdfRenderer":

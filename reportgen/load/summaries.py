@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from collector.dataset import categorical_frame, median_groups
+from collector.dataset import categorical_frame, median_groups, texts_in
 
 SUMMARY_COLUMNS: tuple[str, ...] = ("n", "median", "low", "high", "level", "failures", "errors")
 """Columns every median summary has after its group keys."""
@@ -36,7 +36,7 @@ class Selection:
 def select(samples: pa.Table, sel: Selection) -> pa.Table:
     """Non-warm-up rows of `sel.chart_id`/`sel.metric`, with the group keys, value, ok and error."""
     mask = pc.and_(
-        pc.and_(pc.equal(samples["chart_id"], sel.chart_id), pc.equal(samples["metric"], sel.metric)),
+        pc.and_(texts_in(samples["chart_id"], [sel.chart_id]), texts_in(samples["metric"], [sel.metric])),
         pc.invert(samples["warmup"]),
     )
     return samples.filter(mask).select([*sel.by, "value", "ok", "error"])
@@ -98,7 +98,7 @@ def rows(samples: pa.Table, chart_id: str, metrics: Sequence[str], columns: Sequ
     plus `columns`; dictionary columns become object columns with None for null.
     """
     mask = pc.and_(
-        pc.and_(pc.equal(samples["chart_id"], chart_id), pc.is_in(samples["metric"], pa.array(list(metrics)))),
+        pc.and_(texts_in(samples["chart_id"], [chart_id]), texts_in(samples["metric"], list(metrics))),
         pc.invert(samples["warmup"]),
     )
     wanted = list(dict.fromkeys([*GROUP_KEYS, "metric", "phase", "value", "ok", "error", *columns]))

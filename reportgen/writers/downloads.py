@@ -24,6 +24,7 @@ import pyarrow.csv as pacsv
 
 from collector.dataset import (
     categorical_frame,
+    texts_in,
     DATASETS_ROOT_ENV,
     MANIFEST_FILE,
     Dataset,
@@ -272,7 +273,7 @@ def suite_groups(dataset: Dataset) -> dict[str, list[dict]]:
 
 def _groups_of(dataset: Dataset, suite: str) -> list[dict]:
     table = dataset.samples
-    rows_of_suite = table.filter(pc.equal(table["suite"], suite))
+    rows_of_suite = table.filter(texts_in(table["suite"], [suite]))
     frame = usable(categorical_frame(rows_of_suite.select(["suite", *GROUP_KEYS, "value", "ok", "error", "warmup"]), fill=""))
     summary = unit_groups(frame, ("suite", *GROUP_KEYS)).to_dict("records") if len(frame) else []
     return sorted(
