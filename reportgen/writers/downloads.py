@@ -168,6 +168,15 @@ def has_csv(dataset: Dataset) -> bool:
     return dataset.samples.num_rows <= CSV_MAX_SAMPLES
 
 
+def csv_note(dataset: Dataset, tr: Translator) -> str | None:
+    """Why a dataset's page offers no CSV export; None when it offers one."""
+    if has_csv(dataset):
+        return None
+    return tr("No CSV export: its {samples} samples are more rows than a spreadsheet holds ({rows}); "
+              "the Parquet file has them all.").format(samples=tr.integer(dataset.samples.num_rows),
+                                                       rows=tr.integer(CSV_MAX_SAMPLES + 1))
+
+
 def csv_bytes(dataset: Dataset) -> bytes:
     """The samples as CSV (header row, one row per sample, file order): deterministic for a given dataset."""
     sink = io.BytesIO()

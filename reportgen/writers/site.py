@@ -25,7 +25,7 @@ from reportgen.i18n.catalogs import LANG_NAMES, Translator, translator
 from reportgen.load.datasets import Loaded, tidy
 from reportgen.pages.contexts import Cover, DataTable, DatasetCard, Fact, LangLink, ProvenanceEntry, ReportPage
 from reportgen.writers.downloads import (
-    CSV_MAX_SAMPLES, PublishedDataset, PublishedFile, has_csv, inside, suite_groups, suite_table, suites, write_files,
+    PublishedDataset, PublishedFile, csv_note, inside, suite_groups, suite_table, suites, write_files,
 )
 from reportgen.pages.sections import dataset_card, provenance
 from reportgen.site_config import SiteConfig
@@ -318,10 +318,7 @@ def dataset_page(
         provenance=prov,
         suites=tuple(SuiteSection(s, suite_table(rows, s, tr)) for s, rows in groups.items()),
         downloads=_downloads(entry, files, "../../", tr),
-        csv_note=None if has_csv(dataset) else tr(
-            "No CSV export: its {samples} samples are more rows than a spreadsheet holds ({rows}); "
-            "the Parquet file has them all.").format(samples=tr.integer(dataset.samples.num_rows),
-                                                     rows=tr.integer(CSV_MAX_SAMPLES + 1)),
+        csv_note=csv_note(dataset, tr),
         sums_href=f"../../datasets/{entry.key}/SHA256SUMS",
     )
     return SitePage(
