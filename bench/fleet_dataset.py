@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from collector.dataset import METRICS, read_dataset, resolve, write_version
+from collector.dataset import METRICS, plain, read_dataset, resolve, write_version
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "datasets" / "golden" / "reference"
@@ -27,7 +27,7 @@ HOSTS = 300
 
 def make_fleet_dataset(root: str | Path, samples: int, seed: int = 0) -> Path:
     golden = read_dataset(resolve(GOLDEN).path)
-    base = golden.samples
+    base = plain(golden.samples)  # as written: read_dataset holds text as dictionaries
     copies = max(1, -(-samples // base.num_rows))
     rng = np.random.default_rng(seed)
     exact = {(m.chart_id, m.name) for m in METRICS if m.exact}

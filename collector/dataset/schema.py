@@ -128,9 +128,9 @@ def _target(field: pa.Field, found: pa.DataType, keep_dictionaries: bool) -> pa.
 def encoded(table: pa.Table) -> pa.Table:
     """Every text column as one dictionary with the narrowest index its distinct values fit (int8 up to 127).
 
-    What a reader holds in memory: ten million rows of twenty text columns are then about 0.4 GB, not
-    the 6 GB their strings take (a sample's `detail` is hundreds of bytes, repeated). The values are
-    the same; only `pyarrow` types differ (`plain` turns them back).
+    What a reader holds in memory: the twenty text columns of ten million samples then take about a
+    quarter of a GB, where their strings took over 5 GB (a sample's `detail` is hundreds of bytes, and
+    repeats). The values are the same; only the Arrow types differ (`plain` turns them back).
     """
     columns = []
     for name in table.column_names:
@@ -138,8 +138,7 @@ def encoded(table: pa.Table) -> pa.Table:
         if pa.types.is_string(column.type):
             column = pc.dictionary_encode(column)
         if pa.types.is_dictionary(column.type):
-            column = pa.chunked_array(column.chunks, column.type) if column.num_chunks else column
-            column = pa.table({name: column}).unify_dictionaries().column(0)
+            column = pa.table({name: column}).unify_dictionaries().column(0)  # one dictionary for all chunks
             distinct = len(column.chunk(0).dictionary) if column.num_chunks else 0
             index = pa.int8() if distinct <= 127 else pa.int16() if distinct <= 32767 else pa.int32()
             column = column.cast(pa.dictionary(index, pa.string()))

@@ -95,7 +95,8 @@ def rows(samples: pa.Table, chart_id: str, metrics: Sequence[str], columns: Sequ
     """Non-warm-up rows of `chart_id` whose metric is one of `metrics`, as plain pandas columns.
 
     Always has the group keys, `metric`, `phase`, `value`, `ok` and `error`,
-    plus `columns`; dictionary columns become object columns with None for null.
+    plus `columns`. The group keys and `metric` and `phase` are sorted categoricals (collector.dataset.frames:
+    they group as their strings would, by integer codes); other text columns are objects with None for null.
     """
     mask = pc.and_(
         pc.and_(texts_in(samples["chart_id"], [chart_id]), texts_in(samples["metric"], list(metrics))),
@@ -107,7 +108,7 @@ def rows(samples: pa.Table, chart_id: str, metrics: Sequence[str], columns: Sequ
     frame = categorical_frame(table.select(keys))  # what charts group by: sorted categoricals (frames.py)
     rest = table.drop_columns(keys).to_pandas()
     for name in rest.columns:
-        if rest[name].dtype == object or str(rest[name].dtype) in ("category", "str"):
+        if rest[name].dtype == object or str(rest[name].dtype) == "category":
             rest[name] = rest[name].astype(object).where(rest[name].notna(), None)
     for name in wanted:
         if name not in frame:

@@ -23,18 +23,18 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from collector.dataset import (
-    categorical_frame,
-    texts_in,
     DATASETS_ROOT_ENV,
     MANIFEST_FILE,
     Dataset,
     DatasetError,
     InvalidName,
     Location,
+    categorical_frame,
     check_name,
     committed_versions,
     is_name,
     read_dataset,
+    texts_in,
     unit_groups,
     usable,
 )
