@@ -40,6 +40,7 @@ from collector.dataset.schema import (
     DatasetError,
     SchemaTooNew,
     plain,
+    unified,
 )
 from collector.dataset.frames import categorical_frame, on_texts, sorted_categorical, texts_in
 from collector.dataset.statistics import (
@@ -81,6 +82,6 @@ __all__ = [
     "SCHEMA_VERSION", "SUITE_NAMES", "Dataset", "DatasetError", "Location", "MedianCI", "Metric", "RatioCI", "SchemaTooNew",
     "Units", "better_of", "expand_datasets", "find_metric", "by_chart", "charts_of", "committed_versions", "exact_groups", "failures", "is_exact",
     "latency_groups", "mann_whitney_p", "median_ci", "median_groups", "metric", "metrics_of", "nearest_rank", "ratio_ci",
-    "categorical_frame", "on_texts", "plain", "read_dataset", "sorted_categorical", "texts_in", "resolve", "spread", "uncommitted_versions", "unit_groups", "units", "usable", "with_failures",
+    "categorical_frame", "on_texts", "plain", "read_dataset", "sorted_categorical", "texts_in", "resolve", "spread", "uncommitted_versions", "unified", "unit_groups", "units", "usable", "with_failures",
     "write_version",
 ]

@@ -14,11 +14,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from collector.dataset.schema import unified
+
 
 def sorted_categorical(column: pa.ChunkedArray | pa.Array, fill: str | None = None) -> pd.Categorical:
     """A text column as a pandas Categorical with its categories sorted; nulls missing, or `fill` when given."""
     if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks() if column.num_chunks else pa.array([], pa.string())
+        column = unified(column).combine_chunks() if column.num_chunks else pa.array([], pa.string())
     if pa.types.is_dictionary(column.type):
         values = column.dictionary.cast(pa.string()).to_pylist()
         if len(set(values)) != len(values):  # a dictionary may repeat a value; pandas categories may not

@@ -138,13 +138,28 @@ def encoded(table: pa.Table) -> pa.Table:
         if pa.types.is_string(column.type):
             column = pc.dictionary_encode(column)
         if pa.types.is_dictionary(column.type):
-            column = pa.table({name: column}).unify_dictionaries().column(0)  # one dictionary for all chunks
+            column = unified(column)
             distinct = len(column.chunk(0).dictionary) if column.num_chunks else 0
-            index = pa.int8() if distinct <= 127 else pa.int16() if distinct <= 32767 else pa.int32()
-            column = column.cast(pa.dictionary(index, pa.string()))
+            column = column.cast(pa.dictionary(_index_for(distinct), pa.string()))
         columns.append(column)
     return pa.table(columns, schema=pa.schema([table.schema.field(n).with_type(c.type)
                                                for n, c in zip(table.column_names, columns)], table.schema.metadata))
+
+
+def unified(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A dictionary column's chunks on one shared dictionary, the index widened if their union needs it
+    (three hundred datasets' one-value dictionaries make a dictionary of three hundred)."""
+    if not pa.types.is_dictionary(column.type) or column.num_chunks <= 1:
+        return column
+    distinct = len({v for chunk in column.chunks for v in chunk.dictionary.to_pylist()})
+    index = _index_for(distinct)
+    if index.bit_width > column.type.index_type.bit_width:
+        column = column.cast(pa.dictionary(index, column.type.value_type))
+    return pa.table({"column": column}).unify_dictionaries().column(0)
+
+
+def _index_for(distinct: int) -> pa.DataType:
+    return pa.int8() if distinct <= 127 else pa.int16() if distinct <= 32767 else pa.int32()
 
 
 def plain(table: pa.Table) -> pa.Table:

@@ -27,6 +27,7 @@ from collector.dataset import (
     deck_platform_of,
     expand_datasets,
     read_dataset,
+    unified,
 )
 
 GOLDEN = ("golden", "reference")
@@ -226,7 +227,7 @@ def tidy(datasets: Sequence[Dataset]) -> pa.Table:
         col = combined[name]
         if pa.types.is_string(col.type):
             col = pc.dictionary_encode(col)
-        columns.append(col)
+        columns.append(unified(col) if len(tables) > 1 else col)  # one dataset's chunks share a dictionary
     return pa.table(columns, names=combined.column_names)
 
 

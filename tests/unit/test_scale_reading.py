@@ -142,3 +142,16 @@ def test_a_dataset_page_without_csv_says_why(tmp_path: Path, startup_dataset: Pa
     page = (out / "ko" / "datasets" / "reference-v1.html").read_text()
     assert "CSV 내보내기는 없습니다" in page and "스프레드시트" in page and "1,048,576" not in page
     assert "(11)" in page and 'data-file="samples.csv"' not in page
+
+
+def test_many_datasets_one_value_dictionaries_combine_with_a_wider_index() -> None:
+    from reportgen.load.datasets import _constant
+
+    from collector.dataset import unified
+
+    many = pa.concat_tables([pa.table({"dataset": _constant(f"host-{i:03d}@v1", 2)}) for i in range(300)],
+                            promote_options="permissive")  # int8 indices each: their union needs int16
+    column = unified(many["dataset"])
+    assert column.type.index_type == pa.int16() and len(column.chunk(0).dictionary) == 300
+    assert list(sorted_categorical(many["dataset"]).categories)[:2] == ["host-000@v1", "host-001@v1"]
+    assert column.to_pylist() == many["dataset"].to_pylist()
