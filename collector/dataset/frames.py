@@ -21,13 +21,12 @@ def sorted_categorical(column: pa.ChunkedArray | pa.Array, fill: str | None = No
     """A text column as a pandas Categorical with its categories sorted; nulls missing, or `fill` when given."""
     if isinstance(column, pa.ChunkedArray):
         column = unified(column).combine_chunks() if column.num_chunks else pa.array([], pa.string())
-    if pa.types.is_dictionary(column.type):
-        values = column.dictionary.cast(pa.string()).to_pylist()
-        if len(set(values)) != len(values):  # a dictionary may repeat a value; pandas categories may not
-            column = pc.dictionary_encode(column.cast(pa.string()))
-    else:
+    if not pa.types.is_dictionary(column.type):
         column = pc.dictionary_encode(column)
     values = column.dictionary.cast(pa.string()).to_pylist()
+    if len(set(values)) != len(values):  # a dictionary may repeat a value; pandas categories may not
+        column = pc.dictionary_encode(column.cast(pa.string()))
+        values = column.dictionary.to_pylist()
     codes = pc.fill_null(column.indices, -1).to_numpy(zero_copy_only=False).astype(np.int32)
     missing = codes < 0
     if fill is not None and missing.any():

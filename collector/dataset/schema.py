@@ -217,8 +217,8 @@ def problems(table: pa.Table) -> list[Problem]:
 
     negative = pc.less(pc.fill_null(value, 0.0), 0.0)
     units = pc.filter(table.column("unit"), negative)  # the units of negative values only: usually none
-    for unit in NON_NEGATIVE_UNITS:
-        count = pc.sum(pc.cast(pc.equal(units, unit), pa.int64())).as_py() or 0 if len(units) else 0
+    for unit in NON_NEGATIVE_UNITS if len(units) else ():
+        count = pc.sum(pc.cast(pc.equal(units, unit), pa.int64())).as_py() or 0
         if count:
             kind = "duration" if unit in DURATION_UNITS else f"{unit} value"
             found.append(Problem(f"{count} negative {kind}(s) in column 'value'"))

@@ -24,7 +24,6 @@ import pandas as pd
 
 from collector.dataset import pairwise
 from collector.dataset.metrics import EXACT_UNITS, find
-from collector.dataset.pairwise import Pairs
 
 
 def is_exact(unit: str, suite: str | None = None, metric: str | None = None) -> bool:
@@ -136,7 +135,7 @@ def ratio_ci(x: np.ndarray | Sequence[float], y: np.ndarray | Sequence[float], l
         raise ValueError("ratio of empty or non-positive samples")
     n, m, total = lx.size, ly.size, lx.size * ly.size
     if total > SORTED_PAIRS:
-        pairs = Pairs(lx, ly)
+        pairs = pairwise.Pairs(lx, ly)
         k = _lower_rank(n, m, level)
         return RatioCI(n, m, float(np.exp(pairwise.median(pairs))), float(np.exp(pairs.kth(k))),
                        float(np.exp(pairs.kth(total + 1 - k))), level)

@@ -177,15 +177,9 @@ def csv_note(dataset: Dataset, tr: Translator) -> str | None:
                                                        rows=tr.integer(CSV_MAX_SAMPLES + 1))
 
 
-def csv_bytes(dataset: Dataset) -> bytes:
-    """The samples as CSV (header row, one row per sample, file order): deterministic for a given dataset."""
-    sink = io.BytesIO()
-    write_csv(dataset, sink)
-    return sink.getvalue()
-
-
 def write_csv(dataset: Dataset, sink: io.RawIOBase | io.BufferedIOBase) -> None:
-    """The CSV export into `sink`, a record batch at a time (its bytes are never all in memory)."""
+    """The samples as CSV (header row, one row per sample, file order; deterministic for a given dataset)
+    into `sink`, a record batch at a time (its bytes are never all in memory)."""
     table = neutralised(dataset.samples)
     options = pacsv.WriteOptions(include_header=True, quoting_style="needed")
     with pacsv.CSVWriter(sink, table.schema, write_options=options) as writer:
@@ -220,7 +214,7 @@ def _neutral(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
 
 def write_files(entry: PublishedDataset, target_root: Path) -> tuple[PublishedFile, ...]:
     """Write the version's manifest and Parquet (verified copies), its CSV export (see CSV_MAX_SAMPLES) and
-    SHA256SUMS; each file hashed as it is written, none held whole in memory."""
+    SHA256SUMS; the CSV is hashed as it is streamed to its file, never held whole in memory."""
     dataset = entry.dataset
     target = inside(target_root, target_root / entry.key)
     target.mkdir(parents=True, exist_ok=True)
