@@ -16,15 +16,23 @@ what the PDF and slide tests would otherwise build again: the HTML WeasyPrint
 got for each PDF, and each language's slide deck as written to slides.html.
 It goes into the session's build cache, so `reportgen check` (the golden-render
 gate) copies it instead of rendering it again.
+
+Under pytest-xdist (`make test` runs tests/unit on every core) each worker is a
+session of its own, so each would make every one of these again: `shared()`
+makes each once for all the workers, under a lock in the folder they share,
+and the others read what the first made.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pickle
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
 import pytest
 
@@ -33,6 +41,8 @@ if TYPE_CHECKING:
     from reportgen.pages.slides import SlidesPage
 
 GOLDEN = Path(__file__).resolve().parents[1] / "datasets" / "golden" / "reference"
+
+T = TypeVar("T")
 
 EPOCH = "SOURCE_DATE_EPOCH"
 """The build must pin its own dates: neither build may see an epoch from the environment."""
@@ -47,6 +57,31 @@ def without_epoch() -> Iterator[None]:
     finally:
         if saved is not None:
             os.environ[EPOCH] = saved
+
+
+def shared(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], T]) -> T:
+    """`make(folder)` once per test run, into a new folder: under pytest-xdist, once for all its workers.
+
+    The first worker to ask makes it (holding a lock in the folder the workers
+    share) and leaves the value pickled beside it; the others wait for the lock
+    and read the value, whose paths point into that same folder. A value whose
+    making failed is made again by the next worker that asks, which then fails
+    with its own error. Without xdist it is a plain `factory.mktemp(name)`.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return make(factory.mktemp(name))
+    root = factory.getbasetemp().parent / "shared"  # the run's folder, parent of every worker's own
+    root.mkdir(exist_ok=True)
+    folder, value_file = root / name, root / f"{name}.pickle"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if value_file.exists():
+            return pickle.loads(value_file.read_bytes())
+        shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+        folder.mkdir()
+        value = make(folder)
+        value_file.write_bytes(pickle.dumps(value))
+        return value
 
 
 @dataclass(frozen=True)
@@ -72,7 +107,8 @@ def startup_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A synthetic startup-suite dataset (three platforms, one failed run), `reference@v1`."""
     from tests.report_fixtures import make_startup_dataset
 
-    return make_startup_dataset(tmp_path_factory.mktemp("datasets") / "reference", n=20, failures=1, seed=7)
+    return shared(tmp_path_factory, "datasets",
+                  lambda folder: make_startup_dataset(folder / "reference", n=20, failures=1, seed=7))
 
 
 @pytest.fixture(scope="session")
@@ -82,11 +118,14 @@ def startup_site(startup_dataset: Path, tmp_path_factory: pytest.TempPathFactory
 
     from reportgen.cli import app
 
-    out = tmp_path_factory.mktemp("startup-site") / "site"
-    with without_epoch():
-        done = CliRunner().invoke(app, ["build", str(startup_dataset), "--out", str(out), "--no-cache", "--timings"])
-    assert done.exit_code == 0, done.output
-    return CliBuild(out, done.stdout, done.stderr)
+    def make(folder: Path) -> CliBuild:
+        out = folder / "site"
+        with without_epoch():
+            done = CliRunner().invoke(app, ["build", str(startup_dataset), "--out", str(out), "--no-cache", "--timings"])
+        assert done.exit_code == 0, done.output
+        return CliBuild(out, done.stdout, done.stderr)
+
+    return shared(tmp_path_factory, "startup-site", make)
 
 
 @pytest.fixture(scope="session")
@@ -157,7 +196,7 @@ def suites_host_a(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every suite beyond startup from one synthetic host, one VM isolation run failed."""
     from tests.report_fixtures import make_suites_dataset
 
-    return make_suites_dataset(tmp_path_factory.mktemp("ds") / "lab-a", failed_vm_isolation=1)
+    return shared(tmp_path_factory, "ds-a", lambda folder: make_suites_dataset(folder / "lab-a", failed_vm_isolation=1))
 
 
 @pytest.fixture(scope="session")
@@ -165,8 +204,9 @@ def suites_host_b(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A second host for C8: another host identity, VMs under TCG instead of KVM, the same container image."""
     from tests.report_fixtures import make_suites_dataset
 
-    return make_suites_dataset(tmp_path_factory.mktemp("ds") / "lab-b", seed=5, accelerator="tcg",
-                               host_id="synthetic-host-02", host_label="lab-b", suites=("image", "recovery"))
+    return shared(tmp_path_factory, "ds-b", lambda folder: make_suites_dataset(
+        folder / "lab-b", seed=5, accelerator="tcg", host_id="synthetic-host-02", host_label="lab-b",
+        suites=("image", "recovery")))
 
 
 @pytest.fixture(scope="session")
@@ -174,6 +214,8 @@ def suites_two_hosts(suites_host_a: Path, suites_host_b: Path, tmp_path_factory:
     """The report (no PDF) of both hosts together, through the session's build cache."""
     from reportgen.commands.build import build
 
-    out = tmp_path_factory.mktemp("two") / "site"
-    build(report_only(suites_host_a, suites_host_b, out=out, pdf=False))
-    return out
+    def make(folder: Path) -> Path:
+        build(report_only(suites_host_a, suites_host_b, out=folder / "site", pdf=False))
+        return folder / "site"
+
+    return shared(tmp_path_factory, "two", make)

@@ -24,7 +24,7 @@ def test_compare_section_in_report_and_handout_in_both_languages(tmp_path: Path)
     old = _dataset(tmp_path / "old", rng.lognormal(np.log(0.2), 0.05, 20))
     new = _dataset(tmp_path / "new", rng.lognormal(np.log(0.3), 0.05, 20))
     out = tmp_path / "site"
-    build(BuildOptions(datasets=(new,), out=out, compare=old, slides=False, site=False))
+    build(BuildOptions(datasets=(new,), out=out, compare=old, slides=False, site=False, jobs=0))  # PDFs laid out here
     for lang, regressed_word in (("en", "regressed"), ("ko", "악화")):
         soup = BeautifulSoup((out / lang / "report.html").read_text(encoding="utf-8"), "html.parser")
         section = soup.select_one("section#comparison")
@@ -37,8 +37,9 @@ def test_compare_section_in_report_and_handout_in_both_languages(tmp_path: Path)
         assert process["data-verdict"] == "no significant change"
     import subprocess
 
-    text = subprocess.run(["pdftotext", str(out / "ko" / "handout.pdf"), "-"], capture_output=True, text=True).stdout
-    assert "이전 데이터셋과의 비교" in text
+    for lang, heading in (("ko", "이전 데이터셋과의 비교"), ("en", "Comparison with an earlier dataset")):
+        text = subprocess.run(["pdftotext", str(out / lang / "handout.pdf"), "-"], capture_output=True, text=True).stdout
+        assert heading in text, lang
 
 
 def test_no_compare_no_section(tmp_path: Path) -> None:

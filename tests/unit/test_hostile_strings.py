@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from reportgen.charts.render_svg import render
 from reportgen.cli import app
+from tests.shared_builds import shared
 from tests.unit.hostile_cases import GOLDEN, _rehash, _write_table, tree_hashes
 
 SCRIPT = "<script>alert(1)</script>"
@@ -34,7 +35,10 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def odd_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("odd") / "odd" / "v1"
+    return shared(tmp_path_factory, "odd", lambda root: _odd_dataset(root / "odd" / "v1"))  # once for all workers
+
+
+def _odd_dataset(folder: Path) -> Path:
     shutil.copytree(GOLDEN, folder)
     table = pq.read_table(folder / "samples.parquet")
     n = table.num_rows
@@ -58,12 +62,15 @@ def odd_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def built(odd_dataset: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "out"
-    before = tree_hashes(odd_dataset.parent)
-    result = runner.invoke(app, ["build", str(odd_dataset), "--out", str(out), "--no-pdf", "--no-slides"])
-    assert result.exit_code == 0, result.output[-3000:]
-    assert tree_hashes(odd_dataset.parent) == before
-    return out
+    def make(folder: Path) -> Path:
+        out = folder / "out"
+        before = tree_hashes(odd_dataset.parent)
+        result = runner.invoke(app, ["build", str(odd_dataset), "--out", str(out), "--no-pdf", "--no-slides"])
+        assert result.exit_code == 0, result.output[-3000:]
+        assert tree_hashes(odd_dataset.parent) == before
+        return out
+
+    return shared(tmp_path_factory, "odd-site", make)
 
 
 def test_pages_show_the_text_escaped_never_as_markup(built: Path) -> None:

@@ -21,6 +21,7 @@ from report_fixtures import make_startup_dataset  # noqa: E402
 
 from reportgen.commands.build import build  # noqa: E402
 from tests.shared_builds import report_only as options  # noqa: E402
+from tests.shared_builds import shared  # noqa: E402
 
 LANGS = ("ko", "en")
 DRAWN_FROM_ONE = ("C1", "C4", "C6", "C7", "C9", "C10", "C11", "C12")
@@ -68,9 +69,11 @@ def host_b(suites_host_b: Path) -> Path:
 @pytest.fixture(scope="module")
 def site_one(host_a: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The report of host_a (its handout PDF is tests/integration/test_suites_build.py's business)."""
-    out = tmp_path_factory.mktemp("one") / "site"
-    build(options(host_a, out=out, pdf=False))
-    return out
+    def make(folder: Path) -> Path:
+        build(options(host_a, out=folder / "site", pdf=False))
+        return folder / "site"
+
+    return shared(tmp_path_factory, "suites-one", make)  # once for all xdist workers
 
 
 @pytest.fixture(scope="module")
