@@ -26,11 +26,6 @@ class RenderError(RuntimeError):
     """A chart could not be rendered as it must be (missing font, no text)."""
 
 
-def renderer_started() -> bool:
-    """Whether vl-convert's runtime (threads of its own) has started in this process: forking after it is unsafe."""
-    return bool(_registered)
-
-
 def register_fonts(font_dir: Path) -> None:
     """Make the bundled fonts known to vl-convert (once per process and directory)."""
     path = str(font_dir.resolve())

@@ -9,10 +9,16 @@
     per language:
       charts    altair -> SVG for every chart with data (each SVG cached under its spec), a note for every gap
       pages     typed page contexts (cover, matrix, charts, methods, provenance)
-      html      report.html and slides.html; handout.html and the PDF slides go to the PDF workers
-    pdf wait  the PDFs (handouts, slides), laid out by worker processes meanwhile (pdf_jobs.py)
+      html      report.html; handout.html goes to the workers, and so do the slide charts' renders
+    per language:
+      html      slides.html and the PDF slides (to the workers), once its slide charts are drawn
+    pdf wait  the PDFs (handouts, slides), laid out by the workers meanwhile (pdf_jobs.py)
     site      index.html, per-language home, notes and dataset pages, dataset downloads (site.py)
     publish   rename the temporary folder to --out (replacing an older build)
+
+The workers (workers.py) are processes, one per core, that lay out the PDFs
+and render charts (vl-convert, one chart at a time per process) while this
+process draws the next charts with Altair.
 
 Output depends only on the datasets, the templates and the library versions:
 no clock, no absolute paths, sorted iteration everywhere, so the same input
@@ -22,10 +28,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
-import tempfile
+from concurrent.futures import Executor, ThreadPoolExecutor
 import time
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,10 +40,11 @@ from markupsafe import Markup
 
 from reportgen import __version__
 from reportgen.bundled import bundled
-from reportgen.commands import build_cache
+from reportgen.commands import build_cache, workers
 from reportgen.commands.build_cache import Cache
 from reportgen.commands.build_keys import SvgCache, build_key, cached_blocks, cached_summaries, dataset_fingerprint
-from reportgen.commands.pdf_jobs import PdfJob, PdfRenderer, lay_out
+from reportgen.commands.pdf_jobs import PdfJob, PdfRenderer
+from reportgen.commands.publish import clear, staging
 from reportgen.commands.progress import Silent
 from reportgen.pages import fleet, sections
 from reportgen.writers import site as site_pages
@@ -50,6 +55,7 @@ from reportgen.pages.comparison import comparison_data, comparison_section
 from reportgen.charts.base import ci_notes, failure_notes, gap_notes
 from reportgen.charts.reference_notes import reference_notes
 from reportgen.charts.slide_parts import slide_parts
+from reportgen.pages.slide_fit import SlideCharts
 from reportgen.i18n.catalogs import LANG_NAMES, LANGS, Translator, translator
 from reportgen.load.datasets import Loaded, load, manifest_get
 from reportgen.charts.c2_matrix import build_matrix
@@ -91,7 +97,8 @@ class BuildOptions:
     cache: bool = True
     """Take unchanged outputs from the build cache (build_cache.py) and store new ones; False: --no-cache."""
     jobs: int | None = None
-    """Worker processes laying out PDFs (None: one per core; 0: in this process)."""
+    """Worker processes laying out PDFs and rendering charts (None: one per core; 0: all in this process). A build
+    without PDFs renders its charts in this process."""
 
 
 @dataclass
@@ -152,10 +159,13 @@ def build(options: BuildOptions, progress: Silent | None = None, cache: Cache | 
             if build_cache.restore_tree(cache, key, tmp):
                 result.cached = True
             else:
-                _clear(tmp)
-                with PdfRenderer(cache, code_key, options.jobs if options.pdf else 0,
-                                 on_done=lambda kind: progress.advance("pdf")) as pdfs:
-                    _render(options, loaded, older, config, published, cache, code_key, pdfs, tmp, timed)
+                clear(tmp)
+                jobs = workers.pool(options.jobs if options.pdf else 0)
+                try:
+                    pdfs = PdfRenderer(cache, code_key, jobs, on_done=lambda kind: progress.advance("pdf"))
+                    _render(options, loaded, older, config, published, cache, code_key, jobs, pdfs, tmp, timed)
+                finally:
+                    jobs.shutdown(cancel_futures=True)
                 build_cache.store_tree(cache, key, tmp)
             result.files = sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
     finally:
@@ -165,9 +175,10 @@ def build(options: BuildOptions, progress: Silent | None = None, cache: Cache | 
 
 
 def _render(options: BuildOptions, loaded: Loaded, older: Loaded | None, config: SiteConfig | None,
-            published: tuple[PublishedDataset, ...], cache: Cache, code_key: str, pdfs: PdfRenderer,
-            tmp: Path, timed: _Stages) -> None:
-    """Every stage after config, into the staging folder; the PDFs go to `pdfs` as soon as their HTML exists."""
+            published: tuple[PublishedDataset, ...], cache: Cache, code_key: str, jobs: Executor,
+            pdfs: PdfRenderer, tmp: Path, timed: _Stages) -> None:
+    """Every stage after config, into the staging folder; the PDFs go to `pdfs` as soon as their HTML exists,
+    and the slide charts to `jobs` as soon as the report's charts do."""
     with timed("stats"):
         inputs = cached_summaries(loaded, cache, code_key, summarise)
         compared = comparison_data(older.datasets[0], loaded.datasets[0]) if older else None
@@ -180,7 +191,8 @@ def _render(options: BuildOptions, loaded: Loaded, older: Loaded | None, config:
         pdfs.on_done("started")  # the bar exists from the first language on
     reports: dict[str, ReportPage] = {}
     fonts = options.theme / "fonts"
-    svg_cache = SvgCache(cache, code_key, build_cache.tree_digest(fonts))
+    svg_cache = SvgCache(cache, code_key, build_cache.tree_digest(fonts), jobs)
+    slide_charts: dict[str, SlideCharts] = {}
     inputs_key = dataset_fingerprint(loaded)
     for lang in options.langs:
         tr = translator(lang)
@@ -195,22 +207,21 @@ def _render(options: BuildOptions, loaded: Loaded, older: Loaded | None, config:
             write_html(options.theme, page, tmp / lang / "report.html")
             if options.pdf:
                 pdfs.submit(handout_job(options.theme, page, tmp / lang / "handout.pdf", loaded))
-            if options.slides:
-                slides_job = write_slides(options, page, tr, tmp / lang, loaded)
-                if slides_job is not None:
-                    pdfs.submit(slides_job)
+            if options.slides:  # the workers draw them while this process draws the next language's charts
+                slide_charts[lang] = slide_deck.slide_charts(page, tr, jobs, fonts)
+    for lang, charts in slide_charts.items():
+        with timed("html"):
+            slides_job = write_slides(options, reports[lang], translator(lang), tmp / lang, loaded, charts)
+            if slides_job is not None:
+                pdfs.submit(slides_job)
     if pdf_count:
         with timed("pdf wait"):
             for kind, seconds in pdfs.wait().items():
                 timed.result.seconds[kind] = timed.result.seconds.get(kind, 0.0) + seconds
+    jobs.shutdown()  # every job is in: the workers' memory goes back before the site stage
     if config is not None:
         with timed("site"):  # after the PDFs: the home page gives their sizes
             site_pages.write_site(tmp, loaded, reports, published, config, options.theme)
-
-
-def _clear(folder: Path) -> None:
-    for child in folder.iterdir():
-        shutil.rmtree(child) if child.is_dir() else child.unlink()
 
 
 # stats ------------------------------------------------------------------------------
@@ -242,8 +253,8 @@ def chart_blocks(inputs: Mapping[str, ChartInput], tr: Translator, font_dir: Pat
         return tuple(chart_block(d, inputs[d.chart_id], tr, font_dir) if d.chart_id in fleet.DRAWN_IN_FLEET
                      else fleet.compact_block(d.chart_id, d.anchor, tr(d.title), tr(d.caption), inputs[d.chart_id], tr)
                      for d in definitions)
-    # vl-convert renders outside the GIL: two threads use both cores of a small machine
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+    # Altair holds the GIL; with the renders in the workers (svgs), a thread draws while others wait for an SVG
+    with ThreadPoolExecutor(max_workers=min(4, (os.cpu_count() or 1) + 1)) as pool:
         return tuple(pool.map(lambda d: chart_block(d, inputs[d.chart_id], tr, font_dir, svgs), definitions))
 
 
@@ -345,14 +356,11 @@ def handout_job(theme: Path, page: ReportPage, target: Path, loaded: Loaded) -> 
     return PdfJob("pdf", html, theme, target, loaded.created)
 
 
-def write_handout(theme: Path, page: ReportPage, target: Path, loaded: Loaded) -> None:
-    """The handout PDF, laid out in this process."""
-    lay_out(handout_job(theme, page, target, loaded))
-
-
-def write_slides(options: BuildOptions, page: ReportPage, tr: Translator, target: Path, loaded: Loaded) -> PdfJob | None:
-    """The deck in `tr`'s language: built once, written as reveal.js HTML; with --pdf, the 16:9 PDF's job."""
-    deck = slide_deck.build_slides(page, tr)
+def write_slides(options: BuildOptions, page: ReportPage, tr: Translator, target: Path, loaded: Loaded,
+                 charts: SlideCharts | None = None) -> PdfJob | None:
+    """The deck in `tr`'s language (its chart slides from `charts`, started earlier; None: drawn here): built once,
+    written as reveal.js HTML; with --pdf, the 16:9 PDF's job."""
+    deck = slide_deck.build_slides(page, tr, charts)
     html = slide_deck.slides_page(page, deck, tr, "html", langs=options.langs, site=options.site)
     slide_files.write_html(options.theme, html, target / "slides.html")
     if not options.pdf:
@@ -370,31 +378,3 @@ def copy_assets(theme: Path, target: Path) -> None:
                 dest = target / name / path.relative_to(source)
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, dest)
-
-
-# publish ----------------------------------------------------------------------------
-
-
-@contextmanager
-def staging(out: Path) -> Iterator[Path]:
-    """A temporary folder beside `out`, renamed to `out` when the block succeeds, removed when it fails.
-
-    A reader never sees a half-written `out`: before the rename it is absent
-    (or still the previous complete build), after it is complete.
-    """
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    os.chmod(tmp, 0o755)
-    if out.exists():
-        old = out.parent / f".{out.name}.{uuid.uuid4().hex}.old"
-        os.rename(out, old)
-        os.rename(tmp, out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.rename(tmp, out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -69,6 +70,8 @@ class SvgCache:
     cache: Cache
     code_key: str
     fonts_key: str
+    workers: Executor | None = None
+    """Where a chart not in the cache is rendered (the build's worker processes); None: in this process."""
 
     def render(self, chart: object, *, chart_id: str, alt_text: str, vega_locale: str, font_dir: Path) -> Markup:
         """`render()` through the cache; `chart` is a spec (dict) or an Altair chart."""
@@ -78,7 +81,8 @@ class SvgCache:
         data = self.cache.get("svg", key)
         if data is not None:
             return Markup(data.decode("utf-8"))
-        svg = render(spec, chart_id=chart_id, alt_text=alt_text, vega_locale=vega_locale, font_dir=font_dir)
+        options = dict(chart_id=chart_id, alt_text=alt_text, vega_locale=vega_locale, font_dir=font_dir)
+        svg = self.workers.submit(render, spec, **options).result() if self.workers else render(spec, **options)
         self.cache.put("svg", key, str(svg).encode("utf-8"))
         return svg
 

@@ -10,8 +10,11 @@ and table rows up to the budget; what is left is returned for the notes.
 from __future__ import annotations
 
 import re
+from concurrent.futures import Executor, Future
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar
+
+from markupsafe import Markup
 
 from reportgen.bundled import bundled
 
@@ -141,19 +144,59 @@ def _joined(parts: Sequence[str]) -> str:
     return " ".join(parts) if all(re.search(r"[.!?。;]$", p) for p in parts) else " · ".join(parts)
 
 
-def slide_chart(fig: "SlideFigure", block: "ChartBlock | None", tr: "Translator", font_dir: Path,
-                spec: "Mapping[str, Any] | None" = None) -> "SlideFigure":
-    """`fig` redrawn for its own slide (charts/slide_svg.py), from `spec` when given (one part of a split
-    chart); its notes are left to the speaker notes."""
-    from dataclasses import replace
+class SlideCharts:
+    """A deck's slide charts (slide_svg.render_for_slide), all started at once on `pool` and taken in slide order.
 
-    from reportgen.charts.slide_svg import render_for_slide
+    A chart slide costs one to a dozen vl-convert renders while its size is
+    fitted to the slide, and vl-convert renders one chart at a time in a
+    process however many threads ask. Started on the build's worker processes
+    as soon as the report's charts exist, the deck's fifty-odd renders use the
+    cores the build's own process leaves idle. Each render depends only on its
+    spec, so the SVGs are the same wherever they are made.
+    """
+
+    def __init__(self, pool: Executor | None, tr: "Translator", font_dir: Path) -> None:
+        """`pool`: the build's workers (commands/workers.py); None renders each chart here when it is asked for."""
+        self.pool, self.tr, self.font_dir = pool, tr, font_dir
+        self.started: dict[tuple[str, int], Future[tuple[Markup, tuple[int, int]]]] = {}
+
+    def start(self, blocks: Iterable["ChartBlock | None"]) -> None:
+        """Start every slide render of `blocks` (each part of a split chart, or the whole chart)."""
+        for block in blocks:
+            if block is not None and block.svg is not None and block.spec is not None:
+                for part in range(len(block.slide_specs)) or (-1,):
+                    self._start(block, part)
+
+    def get(self, block: "ChartBlock", spec: "Mapping[str, Any] | None") -> tuple[Markup, tuple[int, int]]:
+        """The render of `spec` (one of `block.slide_specs`; None: the block's own spec), started if it was not."""
+        return self._start(block, -1 if spec is None else block.slide_specs.index(spec)).result()
+
+    def _start(self, block: "ChartBlock", part: int) -> "Future[tuple[Markup, tuple[int, int]]]":
+        from reportgen.charts.slide_svg import render_for_slide
+
+        key = (block.chart_id, part)
+        if key not in self.started:
+            spec = block.spec if part < 0 else block.slide_specs[part]
+            options = dict(chart_id=block.chart_id, alt_text=block.alt, vega_locale=self.tr.vega_locale,
+                           font_dir=self.font_dir)
+            if self.pool is None:
+                self.started[key] = Future()
+                self.started[key].set_result(render_for_slide(spec, CHART_BOX, **options))
+            else:
+                self.started[key] = self.pool.submit(render_for_slide, spec, CHART_BOX, **options)
+        return self.started[key]
+
+
+def slide_chart(fig: "SlideFigure", block: "ChartBlock | None", charts: SlideCharts,
+                spec: "Mapping[str, Any] | None" = None) -> "SlideFigure":
+    """`fig` redrawn for its own slide (charts/slide_svg.py, through `charts`), from `spec` when given (one
+    part of a split chart); its notes are left to the speaker notes."""
+    from dataclasses import replace
 
     if block is None or block.svg is None or block.spec is None:
         kept, _ = within(sentences(fig.missing or ""), WORD_BUDGET // 2)
         return replace(fig, notes=(), missing=" ".join(kept) if fig.missing else fig.missing)
-    svg, (width, height) = render_for_slide(spec or block.spec, CHART_BOX, chart_id=block.chart_id, alt_text=block.alt,
-                                            vega_locale=tr.vega_locale, font_dir=font_dir)
+    svg, (width, height) = charts.get(block, spec)
     return replace(fig, svg=svg, width=width, height=height, notes=())
 
 

@@ -16,10 +16,10 @@ shown beside the chart as labelled claims.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
-from typing import Mapping, Sequence
-
 from pathlib import Path
+from typing import Mapping, Sequence
 
 from markupsafe import Markup
 
@@ -30,7 +30,7 @@ from reportgen.pages.slide_layout import (BODY_HEIGHT, BODY_WIDTH, SLIDE_HEIGHT,
                                           FigureInput, split_table, svg_size)
 from reportgen.pages.slide_claims import Claim, claim_slides, deck_claims, pointing_back, shown_on
 from reportgen.pages.slide_facts import FactGroup, fact_pages
-from reportgen.pages.slide_fit import (CLASSROOM_PX, FONT_DIR, WORD_BUDGET, chunks, classroom_claims,
+from reportgen.pages.slide_fit import (CLASSROOM_PX, FONT_DIR, WORD_BUDGET, SlideCharts, chunks, classroom_claims,
                                       sentences, slide_chart, chart_slides, within, words)
 from reportgen.pages.contexts import ChartBlock, Cover, FileDigest, LangLink, Matrix, ReportPage
 
@@ -191,13 +191,24 @@ def _chart_notes(figures: Sequence[SlideFigure], blocks: Sequence[ChartBlock | N
     return [n for n in notes if n]
 
 
-def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) -> tuple[Slide, ...]:
+def slide_charts(report: ReportPage, tr: Translator, workers: Executor | None = None,
+                 font_dir: Path = FONT_DIR) -> SlideCharts:
+    """The renders of every chart slide of `report`'s deck, started on `workers` (None: each when it is needed)."""
+    blocks = {b.chart_id: b for b in report.charts}
+    charts = SlideCharts(workers, tr, font_dir)
+    charts.start(blocks.get(cid) for spec in DECK if spec.kind == "charts" for cid in spec.charts)
+    return charts
+
+
+def build_slides(report: ReportPage, tr: Translator, charts: SlideCharts | None = None) -> tuple[Slide, ...]:
     """Every slide of DECK in `tr`'s language, from the report's own contexts (same data, same words).
 
     Each deck slide with charts becomes a claims slide (the deck's words and
-    what was measured) followed by one slide per chart, drawn for the slide.
+    what was measured) followed by one slide per chart, drawn for the slide
+    (`charts`, from slide_charts(); None: drawn here).
     """
     blocks = {b.chart_id: b for b in report.charts}
+    charts = charts or SlideCharts(None, tr, FONT_DIR)
     methods = tuple(report.methods.paragraphs)
     slides: list[Slide] = []
     drawn: dict[str, tuple[int, int]] = {}
@@ -238,7 +249,7 @@ def build_slides(report: ReportPage, tr: Translator, font_dir: Path = FONT_DIR) 
             first = len(slides) + 1
             for n, (fig, block, part, suffix) in enumerate(chart_slides([f for f, _ in new_pairs], [b for _, b in new_pairs])):
                 add(spec, key=spec.key if n == 0 else f"{spec.key}-{n + 1}", layout="chart", title=tr(spec.title) + suffix,
-                    figures=(slide_chart(fig, block, tr, font_dir, part),), notes=notes)
+                    figures=(slide_chart(fig, block, charts, part),), notes=notes)
                 drawn.setdefault(fig.chart_id, (len(slides), len(slides)))
                 drawn[fig.chart_id] = (drawn[fig.chart_id][0], len(slides))
             if not new_pairs and first == len(slides) + 1:

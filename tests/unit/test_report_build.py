@@ -267,13 +267,10 @@ def test_a_failure_while_writing_removes_the_half_build(dataset: Path, tmp_path:
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    import reportgen.commands.pdf_jobs
-
     monkeypatch.setattr(reportgen.writers.pdf, "write_pdf", broken)
-    monkeypatch.setattr(reportgen.commands.pdf_jobs, "default_workers", lambda: 0)  # lay out here, where the patch is
     out = tmp_path / "out"
-    with pytest.raises(RuntimeError, match="disk full"):
-        build(BuildOptions(datasets=(str(dataset),), out=out, cache=False))
+    with pytest.raises(RuntimeError, match="disk full"):  # jobs=0: laid out here, where the patch is
+        build(BuildOptions(datasets=(str(dataset),), out=out, cache=False, jobs=0))
     assert not out.exists()
     assert not list(tmp_path.glob(".out.*"))
 
