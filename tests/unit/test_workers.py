@@ -31,13 +31,13 @@ def fail_unpicklably() -> None:
 
 @pytest.fixture(scope="module")
 def workers() -> WorkerPool:
-    with WorkerPool(2) as running:
+    with WorkerPool(1) as running:
         yield running
 
 
 def test_jobs_run_in_other_processes_and_their_values_come_back(workers: WorkerPool) -> None:
     pids = {workers.submit(os.getpid).result() for _ in range(6)}
-    assert os.getpid() not in pids and 1 <= len(pids) <= 2
+    assert os.getpid() not in pids and len(pids) == 1
     assert workers.submit(divmod, 17, 5).result() == (3, 2)
 
 
