@@ -120,7 +120,7 @@ def build(
     from reportgen.commands.build import TEMPLATES_DIR, BuildOptions
     from reportgen.commands.build import build as run_build
     from reportgen.writers.pdf import MissingDependency
-    from reportgen.charts.render_svg import RenderError
+    from reportgen.rendering.render_svg import RenderError
     from reportgen.writers.site import SiteError
     from reportgen.site_config import SITE_DIR, SiteConfigError
 

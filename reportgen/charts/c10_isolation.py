@@ -21,7 +21,7 @@ from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from collector.dataset import latency_groups
 from reportgen.load.summaries import GROUP_KEYS, rows
-from reportgen.charts.render_svg import FONT_FAMILY
+from reportgen.rendering.render_svg import FONT_FAMILY
 from reportgen.charts.common import column_units, labelled, ratio_text, seconds_cell
 from reportgen.charts.base import (REFERENCE_COLOUR, ChartDef, ChartInput, duration_axis, order_rows, per_dataset,
                                    register, row_label)

@@ -19,7 +19,7 @@ from reportgen.i18n.catalogs import N_, Translator
 from reportgen.pages.contexts import Cell, DataTable, Row
 from collector.dataset import median_groups
 from reportgen.load.summaries import GROUP_KEYS, details, max_int, rows
-from reportgen.charts.render_svg import FONT_FAMILY
+from reportgen.rendering.render_svg import FONT_FAMILY
 from reportgen.charts.common import column_units, labelled, platform_colour, ratio_text, seconds_cell
 from reportgen.charts.verdicts import Verdict, ci_change, combine, sentence
 from reportgen.charts.base import ChartDef, ChartInput, duration_axis, order_rows, per_dataset, register, row_label

@@ -62,7 +62,7 @@ from reportgen.charts.c2_matrix import build_matrix
 from reportgen.pages.contexts import ChartBlock, LangLink, ReportPage
 from reportgen.writers.downloads import PublishedDataset, published_datasets
 from reportgen.site_config import SITE_DIR, SiteConfig, load_site_config
-from reportgen.charts.render_svg import render
+from reportgen.rendering.render_svg import render
 from reportgen.writers.html import environment, render_page
 
 TEMPLATES_DIR = bundled("templates")
@@ -250,7 +250,7 @@ def chart_blocks(inputs: Mapping[str, ChartInput], tr: Translator, font_dir: Pat
     """One block per registered chart: SVG, table and notes, or only the reason there is no chart."""
     definitions = registered()
     if fleet.is_compact(next(iter(inputs.values())).datasets if inputs else ()):
-        return tuple(chart_block(d, inputs[d.chart_id], tr, font_dir) if d.chart_id in fleet.DRAWN_IN_FLEET
+        return tuple(chart_block(d, inputs[d.chart_id], tr, font_dir, svgs) if d.chart_id in fleet.DRAWN_IN_FLEET
                      else fleet.compact_block(d.chart_id, d.anchor, tr(d.title), tr(d.caption), inputs[d.chart_id], tr)
                      for d in definitions)
     # Altair holds the GIL; with the renders in the workers (svgs), a thread draws while others wait for an SVG

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable
 from markupsafe import Markup
 
 from reportgen.charts import ChartInput
-from reportgen.charts.render_svg import render
+from reportgen.rendering.render_svg import render
 from reportgen.commands import build_cache
 from reportgen.commands.build_cache import Cache, digest
 from reportgen.load.datasets import Loaded

@@ -22,7 +22,7 @@ from reportgen.load.compare import IMPROVED, REGRESSED, SAME, Comparison, Thresh
 from reportgen.commands.diff import VERDICT_TEXT
 from reportgen.i18n.catalogs import Translator
 from reportgen.pages.contexts import Cell, ChartBlock, DataTable, Fact, Row
-from reportgen.charts.render_svg import render
+from reportgen.rendering.render_svg import render
 from reportgen.i18n.vocab import phase_label, platform_label
 
 CHART_ID = "CMP"

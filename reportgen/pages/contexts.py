@@ -80,7 +80,7 @@ class ChartBlock:
     passage: str | None = None
     """What the measurement shows against the source deck's claim, in a sentence or three."""
     spec: Mapping[str, Any] | None = None
-    """The chart's Vega-Lite spec, for slides that draw it again at their own size (charts/slide_svg.py)."""
+    """The chart's Vega-Lite spec, for slides that draw it again at their own size (rendering/slide_svg.py)."""
     slide_specs: tuple[Mapping[str, Any], ...] = ()
     """When set, the slides draw these instead of `spec`, one slide each (charts/slide_parts.py: a chart with
     the variants too tall for one slide is split, the deck's platforms first)."""

@@ -2,7 +2,7 @@
 
 A slide read from the back of a room carries one idea in large type (18 pt
 body text, 14 pt chart labels: templates/css/slides.css and
-reportgen/charts/slide_svg.py). These helpers count words the way a reader
+reportgen/rendering/slide_svg.py). These helpers count words the way a reader
 (and pdfplumber) does, by spaces, and keep whole sentences, bullets, facts
 and table rows up to the budget; what is left is returned for the notes.
 """
@@ -172,7 +172,7 @@ class SlideCharts:
         return self._start(block, -1 if spec is None else block.slide_specs.index(spec)).result()
 
     def _start(self, block: "ChartBlock", part: int) -> "Future[tuple[Markup, tuple[int, int]]]":
-        from reportgen.charts.slide_svg import render_for_slide
+        from reportgen.rendering.slide_svg import render_for_slide
 
         key = (block.chart_id, part)
         if key not in self.started:
@@ -189,7 +189,7 @@ class SlideCharts:
 
 def slide_chart(fig: "SlideFigure", block: "ChartBlock | None", charts: SlideCharts,
                 spec: "Mapping[str, Any] | None" = None) -> "SlideFigure":
-    """`fig` redrawn for its own slide (charts/slide_svg.py, through `charts`), from `spec` when given (one
+    """`fig` redrawn for its own slide (rendering/slide_svg.py, through `charts`), from `spec` when given (one
     part of a split chart); its notes are left to the speaker notes."""
     from dataclasses import replace
 

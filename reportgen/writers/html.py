@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from reportgen.charts.render_svg import xml_text
+from reportgen.rendering.render_svg import xml_text
 
 from reportgen.i18n.catalogs import Translator, translations
 from reportgen.pages.contexts import ReportPage

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from reportgen.charts.render_svg import render
+from reportgen.rendering.render_svg import render
 from reportgen.cli import app
 from tests.shared_builds import shared
 from tests.unit.hostile_cases import GOLDEN, _rehash, _write_table, tree_hashes

@@ -15,7 +15,7 @@ from reportgen.commands.build import TEMPLATES_DIR, summarise  # noqa: E402
 from reportgen.charts import registered  # noqa: E402
 from reportgen.i18n.catalogs import translator  # noqa: E402
 from reportgen.load.datasets import load  # noqa: E402
-from reportgen.charts.render_svg import FONT_FAMILY, render, theme  # noqa: E402
+from reportgen.rendering.render_svg import FONT_FAMILY, render, theme  # noqa: E402
 
 FONTS = TEMPLATES_DIR / "fonts"
 

@@ -4,11 +4,12 @@ exceptions come back as they would in this one, and a chart rendered there is th
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
-from reportgen.charts.render_svg import RenderError, render
+from reportgen.rendering.render_svg import RenderError, render
 from reportgen.commands.workers import InProcess, WorkerError, WorkerPool, pool
 
 FONTS = Path(__file__).resolve().parents[2] / "templates" / "fonts"
@@ -23,6 +24,10 @@ def fail_with_render_error(text: str) -> None:
 class Unpicklable(Exception):
     def __reduce__(self):  # noqa: ANN204
         raise TypeError("not this one")
+
+
+def heavy_modules() -> list[str]:
+    return [name for name in ("pandas", "altair", "scipy", "pyarrow") if name in sys.modules]
 
 
 def fail_unpicklably() -> None:
@@ -54,6 +59,7 @@ def test_a_chart_rendered_in_a_worker_is_the_chart_rendered_here(workers: Worker
     there = workers.submit(render, SPEC, **options).result()
     assert type(there) is type(render(SPEC, **options)) and str(there) == str(render(SPEC, **options))
     assert "<text" in there
+    assert workers.submit(heavy_modules).result() == []  # a worker renders specs without the charts' libraries
 
 
 def test_no_workers_runs_each_job_here_at_once() -> None:

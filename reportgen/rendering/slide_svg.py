@@ -19,7 +19,7 @@ from typing import Any, Mapping
 import vl_convert as vlc
 from markupsafe import Markup
 
-from reportgen.charts.render_svg import RenderError, _label_root, _namespace_ids, register_fonts, theme
+from reportgen.rendering.render_svg import RenderError, _label_root, _namespace_ids, register_fonts, theme
 
 SLIDE_FONT_PX = 20.0
 GROWTH = SLIDE_FONT_PX / 11.0

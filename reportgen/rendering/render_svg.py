@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import vl_convert as vlc
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:  # a spec made elsewhere may be an Altair chart; a worker that only renders never loads Altair
+    import altair as alt
 
 FONT_FAMILY = "Noto Sans KR"
 """Family of the bundled font (templates/fonts); charts and pages use only this."""
@@ -62,7 +64,7 @@ def theme(font: str = FONT_FAMILY) -> dict[str, Any]:
     }
 
 
-def render(chart: alt.TopLevelMixin | dict[str, Any], *, chart_id: str, alt_text: str, vega_locale: str, font_dir: Path) -> Markup:
+def render(chart: "alt.TopLevelMixin | dict[str, Any]", *, chart_id: str, alt_text: str, vega_locale: str, font_dir: Path) -> Markup:
     """The chart as one inline-ready `<svg>` element: ids made unique per chart, labelled for screen readers."""
     register_fonts(font_dir)
     # schema validation runs in the chart tests, not on every build; a dict is a spec already made
