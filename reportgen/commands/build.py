@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -175,7 +175,7 @@ def build(options: BuildOptions, progress: Silent | None = None, cache: Cache | 
 
 
 def _render(options: BuildOptions, loaded: Loaded, older: Loaded | None, config: SiteConfig | None,
-            published: tuple[PublishedDataset, ...], cache: Cache, code_key: str, jobs: Executor,
+            published: tuple[PublishedDataset, ...], cache: Cache, code_key: str, jobs: workers.Jobs,
             pdfs: PdfRenderer, tmp: Path, timed: _Stages) -> None:
     """Every stage after config, into the staging folder; the PDFs go to `pdfs` as soon as their HTML exists,
     and the slide charts to `jobs` as soon as the report's charts do."""
@@ -208,7 +208,7 @@ def _render(options: BuildOptions, loaded: Loaded, older: Loaded | None, config:
             if options.pdf:
                 pdfs.submit(handout_job(options.theme, page, tmp / lang / "handout.pdf", loaded))
             if options.slides:  # the workers draw them while this process draws the next language's charts
-                slide_charts[lang] = slide_deck.slide_charts(page, tr, jobs, fonts)
+                slide_charts[lang] = slide_deck.slide_charts(page, tr, jobs.first, fonts)
     for lang, charts in slide_charts.items():
         with timed("html"):
             slides_job = write_slides(options, reports[lang], translator(lang), tmp / lang, loaded, charts)
@@ -218,7 +218,7 @@ def _render(options: BuildOptions, loaded: Loaded, older: Loaded | None, config:
         with timed("pdf wait"):
             for kind, seconds in pdfs.wait().items():
                 timed.result.seconds[kind] = timed.result.seconds.get(kind, 0.0) + seconds
-    jobs.shutdown()  # every job is in: the workers' memory goes back before the site stage
+    jobs.shutdown(wait=False)  # every job is in: the workers exit (their memory goes back) during the site stage
     if config is not None:
         with timed("site"):  # after the PDFs: the home page gives their sizes
             site_pages.write_site(tmp, loaded, reports, published, config, options.theme)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import pickle
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -21,6 +20,7 @@ from reportgen.charts import ChartInput
 from reportgen.rendering.render_svg import render
 from reportgen.commands import build_cache
 from reportgen.commands.build_cache import Cache, digest
+from reportgen.commands.workers import Jobs
 from reportgen.load.datasets import Loaded
 from reportgen.writers.downloads import PublishedDataset
 
@@ -70,8 +70,9 @@ class SvgCache:
     cache: Cache
     code_key: str
     fonts_key: str
-    workers: Executor | None = None
-    """Where a chart not in the cache is rendered (the build's worker processes); None: in this process."""
+    workers: Jobs | None = None
+    """Where a chart not in the cache is rendered (the build's workers, ahead of other jobs: the build waits for
+    it); None: in this process."""
 
     def render(self, chart: object, *, chart_id: str, alt_text: str, vega_locale: str, font_dir: Path) -> Markup:
         """`render()` through the cache; `chart` is a spec (dict) or an Altair chart."""
@@ -82,7 +83,7 @@ class SvgCache:
         if data is not None:
             return Markup(data.decode("utf-8"))
         options = dict(chart_id=chart_id, alt_text=alt_text, vega_locale=vega_locale, font_dir=font_dir)
-        svg = self.workers.submit(render, spec, **options).result() if self.workers else render(spec, **options)
+        svg = self.workers.first(render, spec, **options).result() if self.workers else render(spec, **options)
         self.cache.put("svg", key, str(svg).encode("utf-8"))
         return svg
 

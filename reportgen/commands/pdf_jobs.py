@@ -14,13 +14,14 @@ change is not laid out again.
 from __future__ import annotations
 
 import time
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
 from reportgen.commands.build_cache import Cache, digest, files_digest, referenced_files
+from reportgen.commands.workers import Jobs
 from reportgen.writers import pdf
 
 
@@ -45,7 +46,7 @@ def lay_out(job: PdfJob) -> float:
 class PdfRenderer:
     """Submit PDF jobs to `workers`; `wait()` returns the seconds spent per kind."""
 
-    def __init__(self, cache: Cache, code_key: str, workers: Executor,
+    def __init__(self, cache: Cache, code_key: str, workers: Jobs,
                  on_done: Callable[[str], None] | None = None) -> None:
         self.cache = cache
         self.code_key = code_key
@@ -67,7 +68,7 @@ class PdfRenderer:
             self.seconds.setdefault(job.kind, 0.0)
             self.on_done(job.kind)
             return
-        future = self.workers.submit(lay_out, job)
+        future = self.workers.submit(lay_out, job)  # behind the renders, which the build waits on
         future.add_done_callback(lambda _f, kind=job.kind: self.on_done(kind))
         self.pending.append((job, key, future))
 

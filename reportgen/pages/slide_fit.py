@@ -10,7 +10,7 @@ and table rows up to the budget; what is left is returned for the notes.
 from __future__ import annotations
 
 import re
-from concurrent.futures import Executor, Future
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
@@ -145,7 +145,7 @@ def _joined(parts: Sequence[str]) -> str:
 
 
 class SlideCharts:
-    """A deck's slide charts (slide_svg.render_for_slide), all started at once on `pool` and taken in slide order.
+    """A deck's slide charts (slide_svg.render_for_slide), all started at once and taken in slide order.
 
     A chart slide costs one to a dozen vl-convert renders while its size is
     fitted to the slide, and vl-convert renders one chart at a time in a
@@ -155,9 +155,10 @@ class SlideCharts:
     spec, so the SVGs are the same wherever they are made.
     """
 
-    def __init__(self, pool: Executor | None, tr: "Translator", font_dir: Path) -> None:
-        """`pool`: the build's workers (commands/workers.py); None renders each chart here when it is asked for."""
-        self.pool, self.tr, self.font_dir = pool, tr, font_dir
+    def __init__(self, submit: "Callable[..., Future[Any]] | None", tr: "Translator", font_dir: Path) -> None:
+        """`submit`: how a render goes to the build's workers (commands/workers.py: `Jobs.first`, ahead of the PDFs,
+        since the decks wait for them); None renders each chart here when it is asked for."""
+        self.submit, self.tr, self.font_dir = submit, tr, font_dir
         self.started: dict[tuple[str, int], Future[tuple[Markup, tuple[int, int]]]] = {}
 
     def start(self, blocks: Iterable["ChartBlock | None"]) -> None:
@@ -179,11 +180,11 @@ class SlideCharts:
             spec = block.spec if part < 0 else block.slide_specs[part]
             options = dict(chart_id=block.chart_id, alt_text=block.alt, vega_locale=self.tr.vega_locale,
                            font_dir=self.font_dir)
-            if self.pool is None:
+            if self.submit is None:
                 self.started[key] = Future()
                 self.started[key].set_result(render_for_slide(spec, CHART_BOX, **options))
             else:
-                self.started[key] = self.pool.submit(render_for_slide, spec, CHART_BOX, **options)
+                self.started[key] = self.submit(render_for_slide, spec, CHART_BOX, **options)
         return self.started[key]
 
 

@@ -16,10 +16,10 @@ shown beside the chart as labelled claims.
 
 from __future__ import annotations
 
-from concurrent.futures import Executor
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from markupsafe import Markup
 
@@ -191,11 +191,12 @@ def _chart_notes(figures: Sequence[SlideFigure], blocks: Sequence[ChartBlock | N
     return [n for n in notes if n]
 
 
-def slide_charts(report: ReportPage, tr: Translator, workers: Executor | None = None,
+def slide_charts(report: ReportPage, tr: Translator, submit: Callable[..., Future[Any]] | None = None,
                  font_dir: Path = FONT_DIR) -> SlideCharts:
-    """The renders of every chart slide of `report`'s deck, started on `workers` (None: each when it is needed)."""
+    """The renders of every chart slide of `report`'s deck, each started with `submit` (None: each drawn here
+    when it is needed)."""
     blocks = {b.chart_id: b for b in report.charts}
-    charts = SlideCharts(workers, tr, font_dir)
+    charts = SlideCharts(submit, tr, font_dir)
     charts.start(blocks.get(cid) for spec in DECK if spec.kind == "charts" for cid in spec.charts)
     return charts
 

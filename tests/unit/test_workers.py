@@ -75,3 +75,21 @@ def test_shut_down_twice_is_harmless() -> None:
     running.shutdown()
     running.shutdown(cancel_futures=True)
     assert all(proc.poll() is not None for proc in running.procs)
+
+
+def test_a_job_given_first_goes_ahead_of_those_waiting_and_shutdown_can_cancel_the_rest() -> None:
+    import time
+
+    running = WorkerPool(1)
+    busy = running.submit(time.sleep, 0.5)  # the worker is busy while the next three wait
+    later = running.submit(time.monotonic)
+    sooner = running.first(time.monotonic)  # CLOCK_MONOTONIC is the same clock in every process
+    assert sooner.result() < later.result()
+    assert busy.result() is None
+    busy = running.submit(time.sleep, 0.5)
+    waiting = [running.submit(time.monotonic) for _ in range(3)]
+    time.sleep(0.1)  # the sleep has been handed out; the rest wait
+    running.shutdown(cancel_futures=True)
+    assert busy.result() is None and all(f.cancelled() for f in waiting)
+    with pytest.raises(RuntimeError, match="shut down"):
+        running.submit(time.monotonic)
