@@ -83,8 +83,11 @@ def test_no_docker_daemon_one_line_and_others_measured(tmp_path: Path) -> None:
 
 
 def _start_long_run(out: Path, *args: str) -> subprocess.Popen[str]:
+    """`collector run` with Ctrl-C as a terminal gives it: a test run started in the background by a shell
+    (`make test &`) has SIGINT ignored, and a child would inherit that and never see the test's SIGINT."""
     return subprocess.Popen([*COLLECTOR, "run", "--accel", "tcg", "--out", str(out), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 @pytest.mark.parametrize("platform", ["container", "vm"])
